@@ -1,0 +1,2 @@
+// The library's public face (package main export).
+export {};
