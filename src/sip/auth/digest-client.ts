@@ -153,7 +153,7 @@ export class DigestClient {
       held.plan = plan;
       return held;
     }
-    const cnonce = this.#cnonce();
+    const cnonce = plan.sess ? this.#cnonce() : '';
     const state: NonceState = { name, plan, nc: 0, cnonce, ha1: planHa1(plan, { username: this.#username, password: this.#password }, cnonce) };
     this.#nonces.set(key, state);
     return state;
