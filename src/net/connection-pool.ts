@@ -1,0 +1,131 @@
+// Open connections of every connection-oriented transport, indexed for reuse (RFC 3261 §18):
+// by id (a response goes back on the request's connection, §18.2.2) and by destination
+// (a new request reuses an open connection to the same place, §18.1.1).
+import { err, ok, type Clock, type Result } from '../util/index.js';
+import { netError, type NetError } from './errors.js';
+import { DEFAULT_PONG_TIMEOUT_MS, KeepAliveTimer } from './keep-alive.js';
+import type { Endpoint, KeepAliveHandle, KeepAliveOptions, TransportEvent, TransportKind } from './types.js';
+
+/** One open connection (TCP, TLS, WS or WSS), whatever carries it. */
+export interface Connection {
+  readonly id: string;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  /** Reuse key (see `connectionKey`). */
+  readonly key: string;
+  write(bytes: Buffer): Result<void, NetError>;
+  /** Sends a keep-alive ping (CRLF CRLF on streams, a ping frame on WebSockets). */
+  sendPing(): void;
+  /** Closes; `reason` is reported in the connection-closed event. */
+  close(reason: NetError | null): void;
+}
+
+/** What a connection reports back to the pool. */
+export interface ConnectionSink {
+  message(conn: Connection, bytes: Buffer): void;
+  pong(conn: Connection): void;
+  closed(conn: Connection, reason: NetError | null): void;
+}
+
+/** Connections are reused only for the same transport, address, port, TLS name and WS path. */
+export function connectionKey(transport: TransportKind, address: string, port: number, hostname = '', path = ''): string {
+  return `${transport}|${address}|${port}|${hostname}|${path}`;
+}
+
+export class ConnectionPool implements ConnectionSink {
+  private readonly byId = new Map<string, Connection>();
+  private readonly byKey = new Map<string, Connection>();
+  private readonly pending = new Map<string, Promise<Result<Connection, NetError>>>();
+  private readonly keepAlives = new Map<string, KeepAliveTimer>();
+  private counter = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly emit: (e: TransportEvent) => void,
+  ) {}
+
+  nextId(kind: TransportKind): string {
+    return `${kind}-${++this.counter}`;
+  }
+
+  get(id: string): Connection | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  add(conn: Connection, direction: 'inbound' | 'outbound'): void {
+    this.byId.set(conn.id, conn);
+    // The newest connection to a place wins the reuse slot; older ones still carry their replies.
+    this.byKey.set(conn.key, conn);
+    this.emit({ kind: 'connection-opened', connectionId: conn.id, direction, remote: conn.remote, local: conn.local });
+  }
+
+  /** An open connection for `key`, or the one being opened, or a new one from `open`. */
+  obtain(key: string, open: () => Promise<Result<Connection, NetError>>): Promise<Result<Connection, NetError>> {
+    const existing = this.byKey.get(key);
+    if (existing) return Promise.resolve(ok(existing));
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const p = open().then((r) => {
+      this.pending.delete(key);
+      if (r.ok) this.add(r.value, 'outbound');
+      return r;
+    });
+    this.pending.set(key, p);
+    return p;
+  }
+
+  startKeepAlive(id: string, options: KeepAliveOptions): Result<KeepAliveHandle, NetError> {
+    const conn = this.byId.get(id);
+    if (!conn) return err(netError('connection-closed', `no open connection ${id}`));
+    this.keepAlives.get(id)?.stop();
+    const timeout = options.pongTimeoutMs ?? DEFAULT_PONG_TIMEOUT_MS;
+    const timer = new KeepAliveTimer(
+      this.clock,
+      options.intervalMs,
+      timeout,
+      () => conn.sendPing(),
+      () => {
+        const reason = netError('keepalive-timeout', `no keep-alive pong from ${conn.remote.address} port ${conn.remote.port} within ${timeout} ms`);
+        this.emit({ kind: 'flow-failed', connectionId: conn.id, remote: conn.remote, reason });
+        conn.close(reason);
+      },
+    );
+    this.keepAlives.set(id, timer);
+    timer.start();
+    return ok({
+      stop: () => {
+        timer.stop();
+        if (this.keepAlives.get(id) === timer) this.keepAlives.delete(id);
+      },
+    });
+  }
+
+  close(id: string): void {
+    this.byId.get(id)?.close(null);
+  }
+
+  closeAll(): void {
+    for (const c of [...this.byId.values()]) c.close(null);
+  }
+
+  message(conn: Connection, bytes: Buffer): void {
+    this.emit({ kind: 'message', bytes, source: conn.remote, local: conn.local, connectionId: conn.id });
+  }
+
+  pong(conn: Connection): void {
+    this.keepAlives.get(conn.id)?.pong();
+    this.emit({ kind: 'keepalive-pong', connectionId: conn.id, remote: conn.remote });
+  }
+
+  closed(conn: Connection, reason: NetError | null): void {
+    if (!this.byId.delete(conn.id)) return;
+    if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
+    this.keepAlives.get(conn.id)?.stop();
+    this.keepAlives.delete(conn.id);
+    this.emit({ kind: 'connection-closed', connectionId: conn.id, remote: conn.remote, reason });
+  }
+}
