@@ -1,0 +1,191 @@
+/**
+ * The per-packet transforms of SRTP/SRTCP for one direction's session keys:
+ * AES-CM + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1) and AES-GCM (RFC 7714 §8, §9).
+ * Callers have checked lengths; `open*` return false when authentication fails.
+ */
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { AesCounterMode } from './aes-counter-mode.js';
+
+export interface PacketCipher {
+  readonly tagLength: number;
+  /** Returns header || (encrypted) payload || tag for the RTP packet src[0..len). */
+  sealRtp(src: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): Buffer;
+  /** Verifies pkt[0..len) (tag included) and decrypts the payload in place. */
+  openRtp(pkt: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): boolean;
+  /** Returns the SRTCP packet for the RTCP compound src[0..len) with the given index and E flag. */
+  sealRtcp(src: Buffer, len: number, ssrc: number, index: number, encrypt: boolean): Buffer;
+  /** Verifies the SRTCP packet pkt[0..len) and decrypts in place; the plain RTCP is pkt[0..len - tag - 4). */
+  openRtcp(pkt: Buffer, len: number, ssrc: number, index: number, encrypted: boolean): boolean;
+}
+
+const srtcpTrailer = (index: number, encrypt: boolean): number => ((encrypt ? 0x80000000 : 0) | index) >>> 0;
+
+/** AES_CM_128_HMAC_SHA1_80 / _32. */
+export class AesCmHmacCipher implements PacketCipher {
+  readonly tagLength: number;
+  private readonly ctr: AesCounterMode;
+  private readonly salt: Buffer;
+  private readonly authKey: KeyObject;
+  private readonly iv = Buffer.alloc(16);
+  private readonly word = Buffer.alloc(4);
+
+  constructor(key: Buffer, salt: Buffer, authKey: Buffer, tagLength: number) {
+    this.ctr = new AesCounterMode(key);
+    this.salt = Buffer.from(salt);
+    this.authKey = createSecretKey(authKey);
+    this.tagLength = tagLength;
+  }
+
+  /** §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), i the 48-bit index (hi:lo). */
+  private setIv(ssrc: number, indexHigh: number, indexLow16: number): Buffer {
+    const iv = this.iv;
+    this.salt.copy(iv, 0);
+    iv[14] = 0;
+    iv[15] = 0;
+    iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
+    iv.writeUInt32BE((iv.readUInt32BE(8) ^ indexHigh) >>> 0, 8);
+    iv[12] = iv[12]! ^ (indexLow16 >> 8);
+    iv[13] = iv[13]! ^ (indexLow16 & 0xff);
+    return iv;
+  }
+
+  /** §4.2.1 HMAC-SHA1 over `buf[0..len)` then `word` (ROC or nothing), truncated. */
+  private tag(buf: Buffer, len: number, roc: number | null): Buffer {
+    const h = createHmac('sha1', this.authKey).update(buf.subarray(0, len));
+    if (roc !== null) {
+      this.word.writeUInt32BE(roc >>> 0, 0);
+      h.update(this.word);
+    }
+    return h.digest();
+  }
+
+  sealRtp(src: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): Buffer {
+    const out = Buffer.allocUnsafe(len + this.tagLength);
+    if (encrypt) {
+      src.copy(out, 0, 0, hdrLen);
+      this.ctr.apply(this.setIv(ssrc, roc, seq), src, hdrLen, len, out, hdrLen);
+    } else {
+      src.copy(out, 0, 0, len);
+    }
+    // §4.2: the authenticated portion is header || encrypted payload, with the ROC appended.
+    this.tag(out, len, roc).copy(out, len, 0, this.tagLength);
+    return out;
+  }
+
+  openRtp(pkt: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): boolean {
+    const bodyLen = len - this.tagLength;
+    const expected = this.tag(pkt, bodyLen, roc);
+    if (!timingSafeEqual(expected.subarray(0, this.tagLength), pkt.subarray(bodyLen, len))) return false;
+    if (encrypt) this.ctr.apply(this.setIv(ssrc, roc, seq), pkt, hdrLen, bodyLen, pkt, hdrLen);
+    return true;
+  }
+
+  sealRtcp(src: Buffer, len: number, ssrc: number, index: number, encrypt: boolean): Buffer {
+    const out = Buffer.allocUnsafe(len + 4 + this.tagLength);
+    if (encrypt) {
+      src.copy(out, 0, 0, 8);
+      // §3.4: everything after the first 8 octets is encrypted; the index goes in IV bits 16..47.
+      this.ctr.apply(this.setIv(ssrc, index >>> 16, index & 0xffff), src, 8, len, out, 8);
+    } else {
+      src.copy(out, 0, 0, len);
+    }
+    out.writeUInt32BE(srtcpTrailer(index, encrypt), len);
+    this.tag(out, len + 4, null).copy(out, len + 4, 0, this.tagLength);
+    return out;
+  }
+
+  openRtcp(pkt: Buffer, len: number, ssrc: number, index: number, encrypted: boolean): boolean {
+    const authLen = len - this.tagLength;
+    const expected = this.tag(pkt, authLen, null);
+    if (!timingSafeEqual(expected.subarray(0, this.tagLength), pkt.subarray(authLen, len))) return false;
+    if (encrypted) this.ctr.apply(this.setIv(ssrc, index >>> 16, index & 0xffff), pkt, 8, authLen - 4, pkt, 8);
+    return true;
+  }
+}
+
+/** AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714). */
+export class AesGcmCipher implements PacketCipher {
+  readonly tagLength = 16;
+  private readonly key: KeyObject;
+  private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
+  private readonly salt: Buffer;
+  private readonly iv = Buffer.alloc(12);
+  private readonly trailer = Buffer.alloc(4);
+
+  constructor(key: Buffer, salt: Buffer) {
+    this.key = createSecretKey(key);
+    this.algorithm = key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
+    this.salt = Buffer.from(salt);
+  }
+
+  /** §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt; §9.1 for SRTCP: (00 00 || SSRC || 00 00 || 0 || index). */
+  private setIv(ssrc: number, mid: number, low: number, lowBytes: 2 | 4): Buffer {
+    const iv = this.iv;
+    iv.fill(0);
+    iv.writeUInt32BE(ssrc >>> 0, 2);
+    if (lowBytes === 2) {
+      iv.writeUInt32BE(mid >>> 0, 6);
+      iv.writeUInt16BE(low, 10);
+    } else {
+      iv.writeUInt32BE(low >>> 0, 8);
+    }
+    for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ this.salt[i]!;
+    return iv;
+  }
+
+  sealRtp(src: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): Buffer {
+    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, roc, seq, 2), { authTagLength: 16 });
+    const out = Buffer.allocUnsafe(len + 16);
+    // §8.2: AAD is the header; without encryption (§8.3 style "tag only") AAD is the whole packet.
+    const aadLen = encrypt ? hdrLen : len;
+    c.setAAD(src.subarray(0, aadLen));
+    src.copy(out, 0, 0, aadLen);
+    if (aadLen < len) c.update(src.subarray(aadLen, len)).copy(out, aadLen);
+    c.final();
+    c.getAuthTag().copy(out, len);
+    return out;
+  }
+
+  openRtp(pkt: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): boolean {
+    const bodyLen = len - 16;
+    const aadLen = encrypt ? hdrLen : bodyLen;
+    return this.open(pkt, this.setIv(ssrc, roc, seq, 2), pkt.subarray(0, aadLen), aadLen, bodyLen);
+  }
+
+  sealRtcp(src: Buffer, len: number, ssrc: number, index: number, encrypt: boolean): Buffer {
+    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, 0, index, 4), { authTagLength: 16 });
+    const out = Buffer.allocUnsafe(len + 16 + 4);
+    this.trailer.writeUInt32BE(srtcpTrailer(index, encrypt), 0);
+    // §9.2/§9.3: AAD = header (8 octets, or the whole packet unencrypted) || E flag and index.
+    const aadLen = encrypt ? 8 : len;
+    c.setAAD(Buffer.concat([src.subarray(0, aadLen), this.trailer]));
+    src.copy(out, 0, 0, aadLen);
+    if (aadLen < len) c.update(src.subarray(aadLen, len)).copy(out, aadLen);
+    c.final();
+    c.getAuthTag().copy(out, len);
+    this.trailer.copy(out, len + 16);
+    return out;
+  }
+
+  openRtcp(pkt: Buffer, len: number, ssrc: number, index: number, encrypted: boolean): boolean {
+    const bodyLen = len - 4 - 16;
+    const aadLen = encrypted ? 8 : bodyLen;
+    const aad = Buffer.concat([pkt.subarray(0, aadLen), pkt.subarray(len - 4, len)]);
+    return this.open(pkt, this.setIv(ssrc, 0, index, 4), aad, aadLen, bodyLen);
+  }
+
+  /** Decrypts pkt[start..end) in place with the tag at pkt[end..end+16); false on a bad tag. */
+  private open(pkt: Buffer, iv: Buffer, aad: Buffer, start: number, end: number): boolean {
+    const d = createDecipheriv(this.algorithm, this.key, iv, { authTagLength: 16 });
+    d.setAAD(aad);
+    d.setAuthTag(pkt.subarray(end, end + 16));
+    const plain = start < end ? d.update(pkt.subarray(start, end)) : null;
+    try {
+      d.final();
+    } catch {
+      return false;
+    }
+    if (plain) plain.copy(pkt, start);
+    return true;
+  }
+}
