@@ -1,7 +1,6 @@
+import { Buffer, isUtf8 } from 'node:buffer';
 import { err, ok, type Result } from '../../../util/index.js';
 import { hexValue, inClass } from './char-classes.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Names the fault of a char that is not allowed raw in a URI component. */
 export function badCharReason(code: number, what: string): string {
@@ -17,35 +16,33 @@ export function badCharReason(code: number, what: string): string {
  * UTF-8, else one char per octet, so `%00` stays a char and never truncates (RFC 4475 §3.1.1.4).
  */
 export function unescapeRange(text: string, start: number, end: number, cls: number, what: string): Result<string> {
-  let firstEscape = -1;
+  let escaped = false;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x25) {
       if (i + 2 >= end || hexValue(text.charCodeAt(i + 1)) < 0 || hexValue(text.charCodeAt(i + 2)) < 0) {
         return err(`bad escape in ${what}`);
       }
-      if (firstEscape < 0) firstEscape = i;
+      escaped = true;
       i += 2;
     } else if (!inClass(c, cls)) {
       return err(badCharReason(c, what));
     }
   }
-  if (firstEscape < 0) return ok(text.slice(start, end));
-  const bytes: number[] = [];
+  if (!escaped) return ok(text.slice(start, end));
+  // Each escape shrinks three chars into one octet, so end - start octets always suffice.
+  const octets = Buffer.allocUnsafe(end - start);
+  let n = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x25) {
-      bytes.push(hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2)));
+      octets[n++] = hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2));
       i += 2;
-    } else bytes.push(c);
+    } else octets[n++] = c;
   }
-  const buf = Uint8Array.from(bytes);
-  try {
-    return ok(utf8.decode(buf));
-  } catch {
-    // Not UTF-8: keep each octet as one char (latin1) so nothing is lost or replaced.
-    return ok(String.fromCharCode(...buf));
-  }
+  const decoded = octets.subarray(0, n);
+  // Not UTF-8: keep each octet as one char (latin1) so nothing is lost or replaced.
+  return ok(isUtf8(decoded) ? decoded.toString('utf8') : decoded.toString('latin1'));
 }
 
 const HEX = '0123456789ABCDEF';

@@ -31,7 +31,27 @@ export function parseParams(text: string, start: number, end: number, params: Ur
     }
     params.push({ name: name.value, value });
   }
+  // RFC 3261 §19.1.1, RFC 3966 §3: any given parameter name MUST NOT appear more than once.
+  const duplicate = findDuplicateName(params);
+  if (duplicate !== undefined) return err(`duplicate URI parameter '${duplicate}'`);
   return ok(i);
+}
+
+function findDuplicateName(params: UriParam[]): string | undefined {
+  if (params.length <= 8) {
+    for (let a = 1; a < params.length; a++) {
+      const name = params[a]!.name.toLowerCase();
+      for (let b = 0; b < a; b++) if (params[b]!.name.toLowerCase() === name) return params[a]!.name;
+    }
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const p of params) {
+    const name = p.name.toLowerCase();
+    if (seen.has(name)) return p.name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function isParamStop(c: number): boolean {

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../../../util/index.js';
 import { hexValue, isDigit } from './char-classes.js';
+import { badCharReason } from './escape.js';
 import { parseParams } from './params.js';
 import type { TelUri } from './types.js';
 
@@ -23,7 +24,7 @@ export function parseTelUriBody(text: string, start: number, end: number): Resul
     if (isVisualSeparator(c)) continue;
     // global-number-digits: DIGIT only; local-number-digits: HEXDIG / "*" / "#".
     if (isGlobal ? isDigit(c) : hexValue(c) >= 0 || c === 0x2a || c === 0x23) digits++;
-    else return err(`invalid character '${text[i]}' in telephone number`);
+    else return err(badCharReason(c, 'telephone number'));
   }
   if (digits === 0) return err('empty telephone number');
   const uri: TelUri = { scheme: 'tel', number: text.slice(start, i), isGlobal, params: [] };
