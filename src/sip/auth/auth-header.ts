@@ -1,9 +1,24 @@
 import { err, ok, type Result } from '../../util/index.js';
 
-/** One challenge or credentials value: `Digest realm="x", nonce="y"` → scheme + unquoted params (names lower-cased). */
+/**
+ * One challenge or credentials value: `Digest realm="x", nonce="y"` → scheme + unquoted params
+ * (names lower-cased). The message layer's parsed `AuthValue` (params as a Map) fits as well.
+ */
 export interface AuthChallenge {
   scheme: string;
+  params: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+}
+
+/** What `parseAuthHeader` gives: params as a plain record. */
+export interface ParsedChallenge {
+  scheme: string;
   params: Record<string, string>;
+}
+
+/** A parameter of a challenge, whichever shape its params have. */
+export function authParam(c: AuthChallenge, name: string): string | undefined {
+  const p = c.params;
+  return p instanceof Map ? p.get(name) : (p as Readonly<Record<string, string>>)[name];
 }
 
 const maxHeaderLength = 8192;
@@ -24,9 +39,9 @@ const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d |
  * (`Digest a=1, Digest b=2`): a token after a comma that is not followed by `=` starts a new one.
  * Peer input: never throws, returns `malformed` reasons.
  */
-export function parseAuthHeader(value: string): Result<AuthChallenge[], string> {
+export function parseAuthHeader(value: string): Result<ParsedChallenge[], string> {
   if (value.length > maxHeaderLength) return err('auth header too long');
-  const out: AuthChallenge[] = [];
+  const out: ParsedChallenge[] = [];
   let i = 0;
   const n = value.length;
   const skipSpace = (): void => {
@@ -37,7 +52,7 @@ export function parseAuthHeader(value: string): Result<AuthChallenge[], string> 
     while (i < n && isTokenChar(value.charCodeAt(i))) i++;
     return value.slice(start, i);
   };
-  let current: AuthChallenge | undefined;
+  let current: ParsedChallenge | undefined;
   skipSpace();
   while (i < n) {
     const start = i;

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../../util/index.js';
 import { lookupAlgorithm, type DigestAlgorithm } from './digest-algorithm.js';
 import { digestHa1, digestResponseFromHa1, digestUserhash } from './digest-response.js';
-import { encodeExtendedValue, needsExtendedValue, quoteString, type AuthChallenge } from './auth-header.js';
+import { authParam, encodeExtendedValue, needsExtendedValue, quoteString, type AuthChallenge } from './auth-header.js';
 
 /** An account's secret. Keep the object itself out of logs; the client copies the password into a private field. */
 export interface DigestCredentials {
@@ -46,7 +46,15 @@ export interface DigestPlan {
 /** Checks a challenge and picks algorithm and qop (RFC 7616 §3.3, RFC 3261 §22.4). */
 export function planDigest(challenge: AuthChallenge, preferAuthInt = false): Result<DigestPlan, DigestRefusal> {
   if (challenge.scheme.toLowerCase() !== 'digest') return err({ refused: 'unsupported-scheme', scheme: challenge.scheme });
-  const p = challenge.params;
+  const p = {
+    realm: authParam(challenge, 'realm'),
+    nonce: authParam(challenge, 'nonce'),
+    algorithm: authParam(challenge, 'algorithm'),
+    qop: authParam(challenge, 'qop'),
+    opaque: authParam(challenge, 'opaque'),
+    userhash: authParam(challenge, 'userhash'),
+    stale: authParam(challenge, 'stale'),
+  };
   if (p.realm === undefined) return err({ refused: 'malformed-challenge', reason: 'realm missing' });
   if (p.nonce === undefined) return err({ refused: 'malformed-challenge', reason: 'nonce missing' });
   const info = lookupAlgorithm(p.algorithm);

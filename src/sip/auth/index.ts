@@ -1,5 +1,5 @@
 // sip/auth: digest authentication client (RFC 3261 §22, RFC 7616, RFC 8760, RFC 2617).
-export { parseAuthHeader, type AuthChallenge } from './auth-header.js';
+export { parseAuthHeader, authParam, type AuthChallenge, type ParsedChallenge } from './auth-header.js';
 export { supportedAlgorithms, digestHash, type DigestAlgorithm } from './digest-algorithm.js';
 export { computeDigest, digestUserhash, type DigestInputs, type DigestValues } from './digest-response.js';
 export {

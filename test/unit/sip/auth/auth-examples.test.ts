@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
-import { buildDigestAuthorization, parseAuthHeader, type AuthChallenge } from '../../../../src/sip/auth/index.js';
+import { buildDigestAuthorization, parseAuthHeader, type ParsedChallenge } from '../../../../src/sip/auth/index.js';
 
 interface Section {
   title: string;
@@ -29,7 +29,7 @@ function readExamples(): Section[] {
 }
 
 const sections = readExamples();
-const one = (value: string): AuthChallenge => {
+const one = (value: string): ParsedChallenge => {
   const r = parseAuthHeader(value);
   assert.ok(r.ok, `parse: ${value}`);
   assert.equal(r.value.length, 1);

@@ -203,3 +203,13 @@ test('the password never shows in JSON, inspect, toString, answers or refusals',
   assert.deepEqual(JSON.parse(JSON.stringify(c)), { username: 'alice', realms: ['proxy.example.com', realm] });
   assert.throws(() => new DigestClient({ credentials: { username: 'a', password: 'b' } }), /realm/);
 });
+
+test("the message layer's AuthValue shape (params as a Map) is answered the same", () => {
+  const asRecord = client().answer({ wwwAuthenticate: [ch({ nonce: 'm', qop: 'auth', algorithm: 'SHA-256' })] }, request);
+  const asMap = client().answer(
+    { wwwAuthenticate: [{ scheme: 'Digest', params: new Map([['realm', realm], ['nonce', 'm'], ['qop', 'auth'], ['algorithm', 'SHA-256']]) }] },
+    request,
+  );
+  assert.ok(asRecord.ok && asMap.ok);
+  assert.equal(asMap.value.headers[0]!.value, asRecord.value.headers[0]!.value);
+});
