@@ -72,17 +72,18 @@ function answerAudio(offer: SessionDescription, m: SdpMedia, local: LocalCapabil
   const wanted = local.direction ?? 'sendrecv';
   const send = theirs.recv && (wanted === 'sendrecv' || wanted === 'sendonly');
   const recv = theirs.send && (wanted === 'sendrecv' || wanted === 'recvonly');
+  // RFC 5761 §5.1.1: the answer takes up rtcp-mux only if it was offered.
+  const rtcpMux = (local.rtcpMux ?? true) && hasAttribute(m.attributes, 'rtcp-mux');
   const spec = {
     port: local.port,
     proto: m.proto,
     formats,
-    // RFC 5761 §5.1.1: the answer takes up rtcp-mux only if it was offered.
-    rtcpMux: (local.rtcpMux ?? true) && hasAttribute(m.attributes, 'rtcp-mux'),
+    rtcpMux,
     cryptos: crypto === undefined ? [] : [crypto],
     direction: directionOf(send, recv),
     ...(local.ptime !== undefined ? { ptime: local.ptime } : {}),
     ...(local.maxptime !== undefined ? { maxptime: local.maxptime } : {}),
-    ...(local.rtcpPort !== undefined ? { rtcpPort: local.rtcpPort } : {}),
+    ...(local.rtcpPort !== undefined && !rtcpMux ? { rtcpPort: local.rtcpPort } : {}),
   };
   return { media: audioMedia(spec) };
 }

@@ -40,8 +40,9 @@ export function audioMedia(spec: AudioMediaSpec): SdpMedia {
   }
   if (spec.ptime !== undefined) attributes.push({ name: 'ptime', value: `${spec.ptime}` });
   if (spec.maxptime !== undefined) attributes.push({ name: 'maxptime', value: `${spec.maxptime}` });
-  // RFC 3605 §2.1: only needed when RTCP is not on port + 1.
-  if (spec.rtcpPort !== undefined && spec.rtcpPort !== spec.port + 1 && !spec.rtcpMux) attributes.push({ name: 'rtcp', value: `${spec.rtcpPort}` });
+  // RFC 3605 §2.1: only needed when RTCP is not on port + 1; kept beside rtcp-mux for a peer that
+  // declines multiplexing (RFC 5761 §5.1.1).
+  if (spec.rtcpPort !== undefined && spec.rtcpPort !== spec.port + 1) attributes.push({ name: 'rtcp', value: `${spec.rtcpPort}` });
   if (spec.rtcpMux) attributes.push({ name: 'rtcp-mux' });
   for (const c of spec.cryptos) attributes.push({ name: 'crypto', value: formatCrypto(c) });
   attributes.push({ name: spec.direction });
