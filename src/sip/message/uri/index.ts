@@ -4,3 +4,4 @@ export { parseUri, parseUriAt } from './parse-uri.js';
 export { formatUri, isSipUri, isTelUri } from './format-uri.js';
 export { urisEqual } from './compare-uri.js';
 export { uriParam, withUriParam, sipUri, type SipUriParts } from './helpers.js';
+export { parseHost, type ParsedHost } from './host.js';

@@ -85,17 +85,21 @@ function isHostStop(c: number): boolean {
   return c === COLON || c === SEMI || c === QUESTION;
 }
 
-/** Values of the parameters RFC 3261 §19.1.1 defines (transport, user, method, ttl, maddr). */
+/**
+ * Values of the parameters RFC 3261 §19.1.1 defines (transport, user, method: token; ttl:
+ * 0-255; maddr: a host). A bare name (`;transport`) is an other-param by the grammar.
+ */
 function checkKnownParams(params: UriParam[]): Result<void> {
   for (const p of params) {
+    if (p.value === null) continue;
     const name = p.name.toLowerCase();
     const v = p.value;
     if (name === 'transport' || name === 'user' || name === 'method') {
-      if (v === null || !isToken(v)) return err(`invalid ${name} parameter`);
+      if (!isToken(v)) return err(`invalid ${name} parameter`);
     } else if (name === 'ttl') {
-      if (v === null || v.length > 3 || !isDigits(v) || Number(v) > 255) return err('invalid ttl parameter');
+      if (v.length > 3 || !isDigits(v) || Number(v) > 255) return err('invalid ttl parameter');
     } else if (name === 'maddr') {
-      if (v === null || !parseHost(v, 0, v.length).ok) return err('invalid maddr parameter');
+      if (!parseHost(v, 0, v.length).ok) return err('invalid maddr parameter');
     }
   }
   return ok(undefined);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatUri, parseUri, parseUriAt, sipUri, uriParam, urisEqual, withUriParam, type Uri,
+  formatUri, parseHost, parseUri, parseUriAt, sipUri, uriParam, urisEqual, withUriParam, type Uri,
 } from '../../../../../src/sip/message/uri/index.js';
 
 const corpus = [
@@ -73,7 +73,8 @@ test('malformed URIs: the error names the fault', () => {
     ['sip:u@h;lr;x=1;LR', "duplicate URI parameter 'LR'"],
     ['tel:+1;ext=1;ext=2', "duplicate URI parameter 'ext'"],
     ['sip:u@h;transport=', "empty value of URI parameter 'transport'"],
-    ['sip:u@h;transport', 'invalid transport parameter'],
+    ['sip:u@h;transport=a[b', 'invalid transport parameter'],
+    ['sip:u@h;method=A/B', 'invalid method parameter'],
     ['sip:u@h;maddr=a..b', 'invalid maddr parameter'],
     ['sip:u@a..b', 'empty label in host'],
     ['sip:u@192.0.2.300', 'invalid IPv4 address in host'],
@@ -118,4 +119,16 @@ test('sipUri builder, uriParam and withUriParam', () => {
   assert.equal(formatUri(withUriParam(u, 'lr', undefined)), 'sip:alice@[2001:db8::1]:5060;transport=tcp');
   assert.throws(() => sipUri({ host: 'bad host' }), RangeError);
   assert.throws(() => sipUri({ host: 'h', port: 70000 }), RangeError);
+});
+
+test('parseHost reads hosts outside URIs (Via sent-by, received)', () => {
+  const via = 'SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bK';
+  assert.deepEqual(parseHost(via, 12, 27), { ok: true, value: { host: '[2001:db8::9:1]', hostKind: 'ipv6' } });
+  assert.deepEqual(parseHost('192.0.2.200', 0, 11), { ok: true, value: { host: '192.0.2.200', hostKind: 'ipv4' } });
+  assert.deepEqual(parseHost('x', 0, 0), { ok: false, error: 'empty host' });
+  assert.equal(parseHost('2001:db8::9:255', 0, 15).ok, false, 'a bare IPv6 address is not a host');
+});
+
+test('bare known parameter names are other-params by the grammar', () => {
+  assert.equal(uriParam(value('sip:a@h;transport'), 'transport'), null);
 });
