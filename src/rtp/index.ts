@@ -12,3 +12,6 @@ export * from './srtp-kdf.js';
 export * from './aes-counter-mode.js';
 export * from './replay-window.js';
 export * from './srtp-context.js';
+export * from './telephone-event.js';
+export * from './telephone-event-sender.js';
+export * from './telephone-event-receiver.js';
