@@ -1,6 +1,6 @@
 /** createAnswer and applyAnswer (RFC 3264 §6, §7; RFC 4568 §5.1.2; RFC 6337). */
 import { err, ok, type Result } from '../util/index.js';
-import { attributeValues, hasAttribute, mediaFormats, type MediaFormat } from './attributes.js';
+import { attributeValues, hasAttribute, isAuxiliary, isTelephoneEvent, mediaFormats, type MediaFormat } from './attributes.js';
 import { audioMedia, rejectedMedia, sessionFor, type FormatLine } from './build.js';
 import { defaultSrtpSuites, sameCodec, type LocalCapabilities, type NegotiatedMedia, type Negotiation, type StreamOutcome } from './capabilities.js';
 import { isSrtpSuite, newCrypto, parseCrypto, systemRandom, type SdesCrypto, type SrtpSuite } from './crypto.js';
@@ -31,23 +31,23 @@ function chooseCrypto(offered: SdpMedia, local: LocalCapabilities, previous?: Sd
 /** The answer's formats: offered ones we support, with the offerer's numbers (RFC 3264 §6.1). */
 function answerFormats(offered: MediaFormat[], local: LocalCapabilities): FormatLine[] {
   const ours = offerFormats(local);
-  const voice = (f: { encoding: string }) => f.encoding.toLowerCase() !== 'telephone-event';
-  const pick = (o: MediaFormat): FormatLine | undefined => {
-    const mine = ours.find((c) => sameCodec(c, o));
-    if (mine === undefined) return undefined;
+  const line = (o: MediaFormat, fmtp: string | undefined): FormatLine => {
     const f: FormatLine = { payloadType: o.payloadType, encoding: o.encoding, clockRate: o.clockRate, channels: o.channels };
-    if (mine.fmtp !== undefined) f.fmtp = mine.fmtp;
+    if (fmtp !== undefined) f.fmtp = fmtp;
     return f;
   };
-  let chosen = offered.filter(voice).map(pick).filter((f): f is FormatLine => f !== undefined);
+  let chosen: FormatLine[] = [];
+  for (const o of offered) {
+    const mine = isTelephoneEvent(o) ? undefined : ours.find((c) => sameCodec(c, o));
+    if (mine !== undefined) chosen.push(line(o, mine.fmtp));
+  }
   if (local.answerInLocalOrder) chosen = ours.flatMap((c) => chosen.filter((f) => sameCodec(f, c)));
-  const first = chosen.find((f) => f.encoding.toUpperCase() !== 'CN');
-  if (first === undefined) return [];
-  // One telephone-event, at the clock rate of the codec that will carry voice (RFC 4733 §2.1).
-  const te = offered.filter((f) => !voice(f));
-  const event = te.find((f) => f.clockRate === first.clockRate) ?? te[0];
-  const teLine = event === undefined ? undefined : pick(event);
-  if (teLine !== undefined) chosen.push(teLine);
+  const voice = chosen.find((f) => !isAuxiliary(f));
+  if (voice === undefined) return [];
+  // One telephone-event, at the clock rate of the codec that carries voice (RFC 4733 §2.1).
+  const ourEvents = ours.find(isTelephoneEvent);
+  const event = offered.find((f) => isTelephoneEvent(f) && f.clockRate === voice.clockRate);
+  if (ourEvents !== undefined && event !== undefined) chosen.push(line(event, ourEvents.fmtp));
   return chosen;
 }
 

@@ -200,3 +200,8 @@ export function mediaFormats(media: SdpMedia): MediaFormat[] {
   }
   return out;
 }
+
+export const isTelephoneEvent = (f: { encoding: string }): boolean => f.encoding.toLowerCase() === 'telephone-event';
+export const isComfortNoise = (f: { encoding: string }): boolean => f.encoding.toUpperCase() === 'CN';
+/** Formats that carry no voice of their own (events, comfort noise, redundancy) and never become the send codec. */
+export const isAuxiliary = (f: { encoding: string }): boolean => isTelephoneEvent(f) || isComfortNoise(f) || f.encoding.toLowerCase() === 'red';

@@ -2,16 +2,12 @@
 import { err, ok, type Result } from '../util/index.js';
 import {
   attributeValues, hasAttribute, isNullConnection, mediaConnection, mediaDirection, mediaFormats,
-  parseMilliseconds, parseRtcpAttribute, parseTelephoneEvents, type MediaFormat,
+  isAuxiliary, isComfortNoise, isTelephoneEvent, parseMilliseconds, parseRtcpAttribute, parseTelephoneEvents, type MediaFormat,
 } from './attributes.js';
 import { keyMaterial, sameCodec, type NegotiatedCodec, type NegotiatedMedia, type NegotiatedSrtp, type NegotiatedTelephoneEvent } from './capabilities.js';
 import { isSrtpSuite, parseCrypto, srtpSuites, type SdesCrypto } from './crypto.js';
 import type { Direction, SdpMedia, SessionDescription } from './types.js';
 
-const isTelephoneEvent = (f: MediaFormat): boolean => f.encoding.toLowerCase() === 'telephone-event';
-const isComfortNoise = (f: MediaFormat): boolean => f.encoding.toUpperCase() === 'CN';
-/** Formats that carry no voice of their own and never become the send codec. */
-const isAuxiliary = (f: MediaFormat): boolean => isTelephoneEvent(f) || isComfortNoise(f) || f.encoding.toLowerCase() === 'red';
 
 function codecOf(f: MediaFormat): NegotiatedCodec {
   const c: NegotiatedCodec = { payloadType: f.payloadType, encoding: f.encoding, clockRate: f.clockRate, channels: f.channels };
