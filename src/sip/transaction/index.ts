@@ -14,3 +14,10 @@ export { NonInviteClientTransaction, type NonInviteClientState } from './non-inv
 export { InviteServerTransaction, type InviteServerState } from './invite-server-transaction.js';
 export { NonInviteServerTransaction, type NonInviteServerState } from './non-invite-server-transaction.js';
 export { TransactionRunner, type TransactionOutput } from './transaction-runner.js';
+export { magicCookie, sentBy, clientKey, serverKey, type TransactionMessage, type ViaView } from './transaction-keys.js';
+export {
+  TransactionTable,
+  type Transaction,
+  type TransactionTableEvent,
+  type TransactionTableOptions,
+} from './transaction-table.js';
