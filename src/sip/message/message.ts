@@ -1,0 +1,232 @@
+// A parsed (or built) SIP message: the bytes it came in, a table of header boundaries, and
+// caches filled on first access. Strings are made only when a getter asks for them.
+import { HeaderId, headerIdOf, headerNameOf, HEADER_ID_COUNT } from './header-names.js';
+import { unfoldedText } from './bytes.js';
+import { parseHeaderValue, type HeaderTypes } from './header-parsers.js';
+import { parseUri, type Uri } from './uri/index.js';
+import type { Via } from './header-types.js';
+
+/** Header table flags (stored above the 8 id bits). */
+export const FOLDED = 0x100;
+export const EDITED = 0x200;
+const ID_MASK = 0xff;
+
+/** One header line as it appears in the message. */
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
+export class SipMessage {
+  /** The buffer holding the message (from `startOffset` to `bodyEnd`; for a datagram it may hold more). */
+  buf: Buffer;
+  readonly isRequest: boolean;
+  /** The request method; for a response, the CSeq method. */
+  method: string;
+  /** Status code of a response; 0 for a request. */
+  status: number;
+  /** CSeq sequence number (0..2^32-1). */
+  cseq: number;
+  /** Offset in `buf` where the start line begins (after any leading CRLFs). */
+  startOffset = 0;
+  /** @internal start line ranges in `buf` */
+  uriStart = 0;
+  /** @internal */ uriEnd = 0;
+  /** @internal */ reasonStart = 0;
+  /** @internal */ reasonEnd = 0;
+  /** @internal first header line (after the start line's line end) */
+  headerStart = 0;
+  /** @internal */ bodyStart = 0;
+  /** @internal */ bodyEnd = 0;
+  /** @internal header table, 4 numbers per field: id|flags, name start (or edit index), value start, value end */
+  h: number[] = [];
+  /** @internal first index (in fields) of the hot headers, -1 when absent */
+  iVia = -1;
+  /** @internal */ iFrom = -1;
+  /** @internal */ iTo = -1;
+  /** @internal */ iCallId = -1;
+  /** @internal */ iCSeq = -1;
+  /** @internal */ iContentLength = -1;
+  /** @internal ranges found by the eager scan; -1 when absent */
+  fromTagStart = -1;
+  /** @internal */ fromTagEnd = -1;
+  /** @internal */ toTagStart = -1;
+  /** @internal */ toTagEnd = -1;
+  /** @internal */ branchStart = -1;
+  /** @internal */ branchEnd = -1;
+  /** @internal edited header values: name and bytes */
+  edits: { name: string; bytes: Buffer }[] | undefined = undefined;
+  private callIdText: string | undefined = undefined;
+  private typed: unknown[] | undefined = undefined;
+  /** @internal */ bodyBytes: Buffer | undefined = undefined;
+
+  constructor(buf: Buffer, isRequest: boolean, method: string, status: number, cseq: number) {
+    this.buf = buf;
+    this.isRequest = isRequest;
+    this.method = method;
+    this.status = status;
+    this.cseq = cseq;
+  }
+
+  get isResponse(): boolean {
+    return !this.isRequest;
+  }
+
+  /** The Request-URI as written (requests), '' for responses. */
+  get requestUriText(): string {
+    return this.buf.toString('utf8', this.uriStart, this.uriEnd);
+  }
+
+  /** The Request-URI parsed; undefined for responses or when it does not parse. */
+  get requestUri(): Uri | undefined {
+    if (!this.isRequest) return undefined;
+    const r = parseUri(this.requestUriText);
+    return r.ok ? r.value : undefined;
+  }
+
+  /** The Reason-Phrase of a response (UTF-8), '' for requests. */
+  get reason(): string {
+    return this.buf.toString('utf8', this.reasonStart, this.reasonEnd);
+  }
+
+  get callId(): string {
+    if (this.callIdText === undefined) this.callIdText = this.header(HeaderId.CallId) ?? '';
+    return this.callIdText;
+  }
+
+  get fromTag(): string | undefined {
+    if (this.edits !== undefined) return this.get(HeaderId.From)?.tag;
+    return this.fromTagStart < 0 ? undefined : this.buf.toString('utf8', this.fromTagStart, this.fromTagEnd);
+  }
+
+  get toTag(): string | undefined {
+    if (this.edits !== undefined) return this.get(HeaderId.To)?.tag;
+    return this.toTagStart < 0 ? undefined : this.buf.toString('utf8', this.toTagStart, this.toTagEnd);
+  }
+
+  /** The branch parameter of the top Via (RFC 3261 §17.2.3 transaction key). */
+  get branch(): string | undefined {
+    if (this.edits !== undefined) return this.topVia?.branch;
+    return this.branchStart < 0 ? undefined : this.buf.toString('utf8', this.branchStart, this.branchEnd);
+  }
+
+  /** The top Via value (first value of the first Via header). */
+  get topVia(): Via | undefined {
+    return this.get(HeaderId.Via)?.[0];
+  }
+
+  /** The body (a view on the message bytes). */
+  get body(): Buffer {
+    if (this.bodyBytes === undefined) this.bodyBytes = this.buf.subarray(this.bodyStart, this.bodyEnd);
+    return this.bodyBytes;
+  }
+
+  /** Number of header lines. */
+  get headerCount(): number {
+    return this.h.length >> 2;
+  }
+
+  /** @internal the bytes that hold field `i`'s value */
+  source(i: number): Buffer {
+    const f = this.h[i * 4]!;
+    return (f & EDITED) !== 0 ? this.edits![this.h[i * 4 + 1]!]!.bytes : this.buf;
+  }
+
+  /** Header id of field `i`. */
+  idAt(i: number): HeaderId {
+    return this.h[i * 4]! & ID_MASK;
+  }
+
+  /** Name of field `i` as written (canonical for edited fields). */
+  nameAt(i: number): string {
+    const f = this.h[i * 4]!;
+    if ((f & EDITED) !== 0) return this.edits![this.h[i * 4 + 1]!]!.name;
+    const s = this.h[i * 4 + 1]!;
+    let e = s;
+    const b = this.buf;
+    while (e < b.length && b[e] !== 0x3a && b[e] !== 0x20 && b[e] !== 0x09) e++;
+    return b.toString('latin1', s, e);
+  }
+
+  /** Value of field `i`, folds replaced by one space (RFC 3261 §7.3.1). */
+  valueAt(i: number): string {
+    const f = this.h[i * 4]!;
+    const src = this.source(i);
+    const s = this.h[i * 4 + 2]!;
+    const e = this.h[i * 4 + 3]!;
+    return (f & FOLDED) !== 0 ? unfoldedText(src, s, e) : src.toString('utf8', s, e);
+  }
+
+  /** Index of the first field with `id` (or the given extension name), from `from`; -1 if none. */
+  indexOf(name: HeaderId | string, from = 0): number {
+    const id = typeof name === 'string' ? headerIdOf(name) : name;
+    const lower = id === HeaderId.Other && typeof name === 'string' ? name.toLowerCase() : '';
+    const h = this.h;
+    for (let i = from * 4; i < h.length; i += 4) {
+      if ((h[i]! & ID_MASK) !== id) continue;
+      if (id !== HeaderId.Other || this.nameAt(i >> 2).toLowerCase() === lower) return i >> 2;
+    }
+    return -1;
+  }
+
+  has(name: HeaderId | string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+
+  /** First value of a header (raw text, unfolded), undefined when absent. */
+  header(name: HeaderId | string): string | undefined {
+    const i = this.indexOf(name);
+    return i < 0 ? undefined : this.valueAt(i);
+  }
+
+  /** Every line of a header, in order (each may hold several comma-separated values). */
+  headerAll(name: HeaderId | string): string[] {
+    const out: string[] = [];
+    for (let i = this.indexOf(name); i >= 0; i = this.indexOf(name, i + 1)) out.push(this.valueAt(i));
+    return out;
+  }
+
+  /** All header lines in order, names as written. */
+  headerList(): HeaderField[] {
+    const out: HeaderField[] = [];
+    for (let i = 0; i < this.headerCount; i++) out.push({ name: this.nameAt(i), value: this.valueAt(i) });
+    return out;
+  }
+
+  /**
+   * A known header parsed to its type (lists merged over repeated lines), cached. Undefined
+   * when absent or malformed (`headerError` says why).
+   */
+  get<K extends keyof HeaderTypes>(id: K): HeaderTypes[K] | undefined {
+    const r = this.parsed(id);
+    return r === undefined || r.ok === false ? undefined : (r.value as HeaderTypes[K]);
+  }
+
+  /** Why a present header does not parse; undefined when it parses or is absent. */
+  headerError(id: keyof HeaderTypes): string | undefined {
+    const r = this.parsed(id);
+    return r !== undefined && r.ok === false ? r.error : undefined;
+  }
+
+  private parsed(id: HeaderId): { ok: true; value: unknown } | { ok: false; error: string } | undefined {
+    const cache = (this.typed ??= new Array<unknown>(HEADER_ID_COUNT));
+    let r = cache[id] as { ok: true; value: unknown } | { ok: false; error: string } | null | undefined;
+    if (r === undefined) {
+      r = parseHeaderValue(this, id) ?? null;
+      cache[id] = r;
+    }
+    return r ?? undefined;
+  }
+
+  /** @internal drops caches after an edit */
+  invalidate(): void {
+    this.typed = undefined;
+    this.callIdText = undefined;
+  }
+
+  /** Canonical name for a header id, or the given name for extension headers. */
+  static nameFor(name: HeaderId | string): string {
+    const id = typeof name === 'string' ? headerIdOf(name) : name;
+    return id === HeaderId.Other ? String(name) : headerNameOf(id);
+  }
+}

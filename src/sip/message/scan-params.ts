@@ -1,0 +1,91 @@
+// Header parameters (`;name[=value]`, RFC 3261 §25.1 generic-param) found as byte ranges, so
+// the eager scan can pick one parameter (tag, branch) without building a map or strings.
+import { cls, DQUOTE, EQUAL, LWS, PVALUE, quotedEnd, SEMI, skipLws, TOKEN, BACKSLASH } from './bytes.js';
+
+/** Why the last scan failed (set when a scanner returns -1). */
+export const scanError = { reason: '', at: 0 };
+
+export function fail(reason: string, at: number): number {
+  scanError.reason = reason;
+  scanError.at = at;
+  return -1;
+}
+
+/**
+ * Scans `*( LWS ";" LWS name [ LWS "=" LWS value ] )` from `p`. Pushes four numbers per
+ * parameter into `out`: name start/end, value start/end (-1/-1 when there is no value; a
+ * quoted value's range includes its quotes). Returns the position after the last parameter
+ * and any LWS, or -1 (see `scanError`).
+ */
+export function scanParams(b: Uint8Array, p: number, end: number, out: number[]): number {
+  for (;;) {
+    p = skipLws(b, p, end);
+    if (p >= end || b[p] !== SEMI) return p;
+    p = skipLws(b, p + 1, end);
+    const ns = p;
+    while (p < end && (cls[b[p]!]! & TOKEN) !== 0) p++;
+    if (p === ns) return fail('empty parameter', ns);
+    const ne = p;
+    p = skipLws(b, p, end);
+    if (p < end && b[p] === EQUAL) {
+      p = skipLws(b, p + 1, end);
+      const vs = p;
+      if (p < end && b[p] === DQUOTE) {
+        p = quotedEnd(b, p, end);
+        if (p < 0) return fail('unterminated quoted parameter value', vs);
+      } else {
+        while (p < end && (cls[b[p]!]! & PVALUE) !== 0) p++;
+        if (p === vs) return fail('parameter without value after "="', vs);
+      }
+      out.push(ns, ne, vs, p);
+    } else out.push(ns, ne, -1, -1);
+  }
+}
+
+/** Index in `out` (multiple of 4, from `from`) of the parameter named `lower`, or -1. */
+export function findParam(b: Uint8Array, out: readonly number[], from: number, lower: string): number {
+  const n = lower.length;
+  outer: for (let i = from; i < out.length; i += 4) {
+    const s = out[i]!;
+    if (out[i + 1]! - s !== n) continue;
+    for (let k = 0; k < n; k++) if ((b[s + k]! | 0x20) !== lower.charCodeAt(k)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Text of a quoted string `b[p, q)` (quotes included in the range) without quotes and quoted-pairs. */
+export function unquote(b: Buffer, p: number, q: number): string {
+  let s = p + 1;
+  const e = q - 1;
+  let i = s;
+  while (i < e && b[i] !== BACKSLASH) i++;
+  if (i === e) return b.toString('utf8', s, e);
+  const parts: number[] = [];
+  for (i = s; i < e; i++) {
+    if (b[i] === BACKSLASH) i++;
+    parts.push(b[i]!);
+  }
+  return Buffer.from(parts).toString('utf8');
+}
+
+/** A value range as text: quoted strings unquoted, tokens as written. Empty for a missing value. */
+export function valueText(b: Buffer, vs: number, ve: number): string {
+  if (vs < 0) return '';
+  return b[vs] === DQUOTE ? unquote(b, vs, ve) : b.toString('utf8', vs, ve);
+}
+
+/** Parameters from `out[from..]` as a map: lowercased names, unquoted values ('' when absent). */
+export function paramsMap(b: Buffer, out: readonly number[], from: number): Map<string, string> {
+  const m = new Map<string, string>();
+  for (let i = from; i < out.length; i += 4) {
+    const name = b.toString('latin1', out[i]!, out[i + 1]!).toLowerCase();
+    if (!m.has(name)) m.set(name, valueText(b, out[i + 2]!, out[i + 3]!));
+  }
+  return m;
+}
+
+/** True when `b[p]` is LWS (used by callers that must see a separator). */
+export function isLws(b: Uint8Array, p: number): boolean {
+  return (cls[b[p]!]! & LWS) !== 0;
+}
