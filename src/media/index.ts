@@ -1,0 +1,7 @@
+// media/: tones, DTMF detection, WAV files; jitter buffer, concealment and the stream pipeline.
+// May import util, net, nat, rtp, codecs (index.js only).
+export * from './goertzel.js';
+export * from './tone-plan.js';
+export * from './tones.js';
+export * from './dtmf-generator.js';
+export * from './dtmf-detector.js';
