@@ -15,6 +15,8 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+const CLOSE_GRACE_MS = 2_000;
+
 /** Close codes that mean an orderly end (RFC 6455 §7.4.1: normal, going away, none given). */
 const orderly = new Set([1000, 1001, 1005]);
 
@@ -59,8 +61,13 @@ export class WsConnection implements Connection {
     if (this.closing) return;
     this.closing = true;
     this.closeReason ??= reason;
-    if (reason) this.ws.terminate();
-    else this.ws.close(1000);
+    if (reason) {
+      this.ws.terminate();
+      return;
+    }
+    this.ws.close(1000);
+    // A peer that never answers the close frame must not hold shutdown for ws's 30 s default.
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private onMessage(bytes: Buffer): void {

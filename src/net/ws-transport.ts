@@ -35,6 +35,8 @@ export class WsTransport {
   async listen(spec: ListenSpec & { transport: WsKind }): Promise<Result<Endpoint, NetError>> {
     if (spec.transport === 'wss' && !spec.tls) return err(netError('not-supported', 'a WSS listener needs a certificate and key'));
     const http = spec.transport === 'wss' && spec.tls ? createHttpsServer({ cert: spec.tls.cert, key: spec.tls.key }) : createHttpServer();
+    // Plain HTTP requests (no upgrade) get a definite answer instead of hanging.
+    http.on('request', (_req, res) => res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end());
     if (spec.transport === 'wss') http.on('tlsClientError', (e) => this.o.emit({ kind: 'socket-error', error: fromNodeError(e, 'inbound WSS handshake') }));
     const wss = new WebSocketServer({
       server: http,
