@@ -21,3 +21,4 @@ export {
   type TransactionTableEvent,
   type TransactionTableOptions,
 } from './transaction-table.js';
+export { buildAckForNon2xx, buildCancel, buildTrying } from './sip-requests.js';
