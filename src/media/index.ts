@@ -5,3 +5,8 @@ export * from './tone-plan.js';
 export * from './tones.js';
 export * from './dtmf-generator.js';
 export * from './dtmf-detector.js';
+export * from './jitter-buffer.js';
+export * from './waveform-plc.js';
+export * from './datagram-port.js';
+export * from './dtmf-keys.js';
+export * from './media-stream.js';

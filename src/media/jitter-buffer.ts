@@ -7,6 +7,8 @@ export interface JitterPacket {
   sequenceNumber: number;
   timestamp: number;
   marker?: boolean;
+  /** Handed back to `decode` so one buffer can carry a stream whose payload type changes. */
+  payloadType?: number;
   payload: Buffer;
 }
 
@@ -18,7 +20,7 @@ export interface JitterBufferOptions {
   /** Output frame length in ms (default 20). */
   frameMs?: number;
   /** Decodes one payload into PCM samples at sampleRate. */
-  decode: (payload: Buffer) => ArrayLike<number>;
+  decode: (payload: Buffer, payloadType: number) => ArrayLike<number>;
   /** Bounds of the target delay (ms). */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -79,7 +81,7 @@ export class JitterBuffer {
   private readonly estimator: DelayEstimator;
   private readonly plc: WaveformSubstitutionPlc;
   private readonly stretcher: TimeStretcher;
-  private packets: { ext: number; seq: number; payload: Buffer }[] = [];
+  private packets: { ext: number; pt: number; payload: Buffer }[] = [];
   private started = false;
   private nextTs = 0;
   private lastDuration = 0;
@@ -151,7 +153,7 @@ export class JitterBuffer {
       this.st.duplicates++;
       return 'duplicate';
     }
-    this.packets.splice(i, 0, { ext, seq: packet.sequenceNumber, payload: packet.payload });
+    this.packets.splice(i, 0, { ext, pt: packet.payloadType ?? 0, payload: packet.payload });
     if (this.packets.length > this.opts.maxPackets) this.packets.shift();
     this.estimator.add(arrivalMs, (ext / this.opts.clockRate) * 1000);
     return outcome;
@@ -211,7 +213,7 @@ export class JitterBuffer {
       this.packets.shift();
       this.credit = 0;
       this.measureExcess(head.ext);
-      const decoded = this.opts.decode(head.payload);
+      const decoded = this.opts.decode(head.payload, head.pt);
       const out = new Int16Array(decoded.length);
       this.plc.good(decoded, out);
       this.lastDuration = decoded.length * this.ticksPerSample;
