@@ -109,8 +109,12 @@ export interface NegotiatedMedia {
   ptime: number;
   /** Our direction: may we send, may we receive. */
   direction: Direction;
-  /** The remote chose not to receive (sendonly, inactive, or the old c=0.0.0.0 form). */
-  remoteHold: boolean;
+  /**
+   * The remote chose not to receive (sendonly, inactive, or the old c=0.0.0.0 form). Undefined when this
+   * exchange cannot tell: a remote answer to our offer that did not send (the answer must then refuse
+   * receiving anyway); the phone keeps its earlier state.
+   */
+  remoteHold: boolean | undefined;
   srtp?: NegotiatedSrtp;
 }
 

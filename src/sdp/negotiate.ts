@@ -119,8 +119,8 @@ export function negotiateStream(local: SessionDescription, remote: SessionDescri
     receive,
     ptime: cap !== undefined && cap < wanted ? cap : wanted,
     direction: directionOf(our.send && their.recv, our.recv && their.send),
-    // A remote answer that lacks recv only means hold when our offer let them receive.
-    remoteHold: !their.recv && (answerer === 'local' || our.send),
+    // A remote answer can only show hold when our offer let them receive.
+    remoteHold: answerer === 'local' || our.send ? !their.recv : undefined,
   };
   const teLocal = telephoneEvent(lf, send.clockRate);
   const teRemote = telephoneEvent(rf, send.clockRate);
