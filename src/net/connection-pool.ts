@@ -42,7 +42,16 @@ export class ConnectionPool implements ConnectionSink {
   constructor(
     private readonly clock: Clock,
     private readonly emit: (e: TransportEvent) => void,
+    /** Inbound connections beyond this many open ones are refused (a flood must not exhaust us). */
+    private readonly maxConnections = 1024,
   ) {}
+
+  /** True when an inbound connection would exceed the limit; the refusal is reported as an event. */
+  refuseInbound(kind: TransportKind, remoteAddress: string | undefined): boolean {
+    if (this.byId.size < this.maxConnections) return false;
+    this.emit({ kind: 'socket-error', error: netError('socket-error', `inbound ${kind} connection from ${remoteAddress ?? '?'} refused: ${this.maxConnections} connections open`) });
+    return true;
+  }
 
   nextId(kind: TransportKind): string {
     return `${kind}-${++this.counter}`;

@@ -16,6 +16,8 @@ export interface NetTransportOptions {
   connectTimeoutMs?: number;
   /** Largest WebSocket message accepted; default 65535 bytes. */
   maxWsMessageBytes?: number;
+  /** Open connections (all kinds) beyond which inbound ones are refused; default 1024. */
+  maxConnections?: number;
 }
 
 export class NetTransport implements Transport {
@@ -31,7 +33,7 @@ export class NetTransport implements Transport {
       for (const l of [...this.listenersSet]) l(e);
     };
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.pool = new ConnectionPool(clock, emit);
+    this.pool = new ConnectionPool(clock, emit, options.maxConnections ?? 1024);
     this.udp = new UdpTransport(clock, emit);
     this.stream = new StreamTransport({ clock, pool: this.pool, framer: options.framer, emit, connectTimeoutMs });
     this.ws = new WsTransport({ clock, pool: this.pool, emit, connectTimeoutMs, maxMessageBytes: options.maxWsMessageBytes ?? 65_535 });

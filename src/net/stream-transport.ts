@@ -86,7 +86,7 @@ export class StreamTransport {
 
   private accept(socket: Socket, kind: 'tcp' | 'tls'): void {
     socket.setNoDelay(true);
-    if (socket.remoteAddress === undefined) {
+    if (socket.remoteAddress === undefined || this.o.pool.refuseInbound(kind, socket.remoteAddress)) {
       socket.destroy();
       return;
     }

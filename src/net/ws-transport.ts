@@ -86,6 +86,10 @@ export class WsTransport {
       return;
     }
     const s = req.socket;
+    if (this.o.pool.refuseInbound(kind, s.remoteAddress)) {
+      ws.terminate();
+      return;
+    }
     const remote = endpoint(kind, s.remoteAddress, s.remotePort);
     const { pool } = this.o;
     const key = connectionKey(kind, remote.address, remote.port, '', '');

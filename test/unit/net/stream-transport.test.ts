@@ -220,3 +220,24 @@ test('keep-alive on an unknown connection id is a typed error', () => {
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'connection-closed');
 });
+
+test('tcp: inbound connections beyond maxConnections are refused and reported', async () => {
+  const t = createNetTransport({ framer: testFramer, maxConnections: 1 });
+  const r = await t.listen({ transport: 'tcp', address: '127.0.0.1', port: 0 });
+  assert.ok(r.ok);
+  const opened = nextEvent(t, (e) => e.kind === 'connection-opened');
+  const first = connect(r.value.port, '127.0.0.1');
+  await opened;
+  const second = connect(r.value.port, '127.0.0.1');
+  try {
+    const refused = await nextEvent(t, (e) => e.kind === 'socket-error');
+    assert.ok(refused.kind === 'socket-error');
+    assert.match(refused.error.message, /refused: 1 connections open/);
+    await until<void>((done) => second.once('close', () => done()));
+    assert.equal(t.connectionCount, 1);
+  } finally {
+    first.destroy();
+    second.destroy();
+    await t.close();
+  }
+});
