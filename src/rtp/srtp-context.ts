@@ -98,6 +98,11 @@ export class SrtpContext {
     return this.rtpSend.get(ssrc >>> 0)?.roc ?? this.rtpReceive.get(ssrc >>> 0)?.roc ?? 0;
   }
 
+  /** Remote SSRCs with SRTP receive state (bounded by `maxSources`). */
+  get remoteSourceCount(): number {
+    return this.rtpReceive.size;
+  }
+
   /** Sets the SRTCP index the next `protectRtcp` for `ssrc` uses. */
   setNextSrtcpIndex(ssrc: number, index: number): void {
     this.rtcpSend.set(ssrc >>> 0, (index - 1) >>> 0);

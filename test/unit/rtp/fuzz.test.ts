@@ -1,0 +1,106 @@
+// Garbage never throws: seeded random and mutated input through every parser and unprotect path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  SRTP_PROFILES, SrtpContext, TelephoneEventReceiver, createRtpPacket, parseHeaderExtensionElements, parseRtcpCompound,
+  parseRtpPacket, parseTelephoneEvent, writeRtpPacket, encodeRtcpCompound, isRtcpPacket, type SrtpProfile,
+} from '../../../src/rtp/index.js';
+
+/** mulberry32: a small deterministic PRNG so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomBytes(rnd: () => number, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (rnd() * 256) | 0;
+  return b;
+}
+
+/** Random bytes, or a valid packet with flipped bits, truncated or extended. */
+function junk(rnd: () => number, valid: Buffer[]): Buffer {
+  const mode = rnd();
+  if (mode < 0.3) {
+    const b = randomBytes(rnd, (rnd() * 64) | 0);
+    if (b.length > 0 && rnd() < 0.7) b[0] = (b[0]! & 0x3f) | 0x80; // mostly version 2, to get past the first check
+    return b;
+  }
+  const base = Buffer.from(valid[(rnd() * valid.length) | 0]!);
+  if (mode < 0.6) {
+    for (let i = 0, n = 1 + ((rnd() * 4) | 0); i < n; i++) base[(rnd() * base.length) | 0]! ^= 1 << ((rnd() * 8) | 0);
+    return base;
+  }
+  if (mode < 0.85) return base.subarray(0, (rnd() * base.length) | 0);
+  return Buffer.concat([base, randomBytes(rnd, 1 + ((rnd() * 8) | 0))]);
+}
+
+const ITERATIONS = 20000;
+
+test('RTP, RFC 8285, RTCP and telephone-event parsers return results on garbage, never throw', () => {
+  const rnd = prng(0x5eed);
+  const rtp = Buffer.from('b2e00001' + '00000010' + '00000001' + '00000002' + '00000003' + 'bede0002' + '10aa21bbcc000000' + '0102' + '000003', 'hex');
+  assert.ok(parseRtpPacket(rtp).ok);
+  const rtcp = encodeRtcpCompound([
+    { type: 'rr', ssrc: 1, extension: Buffer.alloc(0), reports: [{ ssrc: 2, fractionLost: 1, cumulativeLost: 3, extendedHighestSequence: 4, jitter: 5, lastSenderReport: 6, delaySinceLastSenderReport: 7 }] },
+    { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, text: 'cname' }] }] },
+    { type: 'bye', sources: [1], reason: 'x' },
+    { type: 'app', subtype: 1, ssrc: 1, name: 'abcd', data: Buffer.alloc(4) },
+  ]);
+  const into = createRtpPacket();
+  const rx = new TelephoneEventReceiver();
+  let okRtp = 0;
+  let okRtcp = 0;
+  for (let i = 0; i < ITERATIONS; i++) {
+    const b = junk(rnd, [rtp, rtcp]);
+    const r = parseRtpPacket(b, 0, b.length, into);
+    if (r.ok) {
+      okRtp++;
+      assert.ok(r.value.payload.length <= b.length);
+      if (r.value.extension) parseHeaderExtensionElements(r.value.extension);
+      const ev = parseTelephoneEvent(r.value.payload);
+      if (ev.ok) rx.receive(r.value.timestamp, r.value.marker, ev.value, i);
+    } else assert.equal(typeof r.error, 'string');
+    const c = parseRtcpCompound(b);
+    if (c.ok) okRtcp++;
+    else assert.equal(typeof c.error, 'string');
+    isRtcpPacket(b);
+    rx.tick(i);
+  }
+  // the mutations keep some packets valid, so both accepting and rejecting paths ran
+  assert.ok(okRtp > 100 && okRtp < ITERATIONS, `rtp ok ${okRtp}`);
+  assert.ok(okRtcp > 100 && okRtcp < ITERATIONS, `rtcp ok ${okRtcp}`);
+});
+
+test('SRTP/SRTCP unprotect returns a reason on garbage for every profile, never throws, accepts nothing forged', () => {
+  const rnd = prng(0xc0ffee);
+  for (const profile of Object.keys(SRTP_PROFILES) as SrtpProfile[]) {
+    const p = SRTP_PROFILES[profile];
+    const tx = new SrtpContext(profile, Buffer.alloc(p.keyLength, 1), Buffer.alloc(p.saltLength, 2));
+    const rx = new SrtpContext(profile, Buffer.alloc(p.keyLength, 1), Buffer.alloc(p.saltLength, 2));
+    const valid: Buffer[] = [];
+    for (let seq = 0; seq < 8; seq++) {
+      const pkt = { ...createRtpPacket(), sequenceNumber: seq, ssrc: 7, payload: Buffer.alloc(20, seq) };
+      const buf = Buffer.alloc(32);
+      writeRtpPacket(pkt, buf);
+      valid.push(tx.protectRtp(buf));
+    }
+    valid.push(tx.protectRtcp(Buffer.concat([Buffer.from('81c9000700000007', 'hex'), Buffer.alloc(24)])));
+    for (let i = 0; i < ITERATIONS / 4; i++) {
+      const b = junk(rnd, valid);
+      const same = valid.some((v) => v.equals(b));
+      const r1 = rx.unprotectRtp(Buffer.from(b));
+      const r2 = rx.unprotectRtcp(Buffer.from(b));
+      if (!same) {
+        assert.equal(r1.ok, false, `${profile}: forged RTP accepted`);
+        assert.equal(r2.ok, false, `${profile}: forged RTCP accepted`);
+      }
+    }
+  }
+});
