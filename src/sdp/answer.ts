@@ -1,9 +1,9 @@
 /** createAnswer and applyAnswer (RFC 3264 §6, §7; RFC 4568 §5.1.2; RFC 6337). */
 import { err, ok, type Result } from '../util/index.js';
-import { attributeValues, hasAttribute, isAuxiliary, isTelephoneEvent, mediaFormats, type MediaFormat } from './attributes.js';
+import { hasAttribute, isAuxiliary, isTelephoneEvent, mediaFormats, type MediaFormat } from './attributes.js';
 import { audioMedia, rejectedMedia, sessionFor, type FormatLine } from './build.js';
 import { defaultSrtpSuites, sameCodec, type LocalCapabilities, type NegotiatedMedia, type Negotiation, type StreamOutcome } from './capabilities.js';
-import { isSrtpSuite, newCrypto, parseCrypto, systemRandom, type SdesCrypto, type SrtpSuite } from './crypto.js';
+import { isSrtpSuite, mediaCryptos, newCrypto, systemRandom, type SdesCrypto, type SrtpSuite } from './crypto.js';
 import { notAcceptable, type SdpError } from './errors.js';
 import { directionFlags, directionOf, negotiateStream } from './negotiate.js';
 import { offerFormats } from './offer.js';
@@ -15,15 +15,12 @@ const rtpProfiles = new Set(['RTP/AVP', 'RTP/SAVP', 'RTP/AVPF', 'RTP/SAVPF']);
 /** RFC 4568 §5.1.2: accept the first offered line (offerer's preference) with a suite we allow. */
 function chooseCrypto(offered: SdpMedia, local: LocalCapabilities, previous?: SdpMedia): SdesCrypto | undefined {
   const allowed: readonly SrtpSuite[] = local.srtpSuites ?? defaultSrtpSuites;
-  for (const v of attributeValues(offered.attributes, 'crypto')) {
-    const c = parseCrypto(v);
-    if (!c.ok || !isSrtpSuite(c.value.suite) || !allowed.includes(c.value.suite)) continue;
+  const kept = previous === undefined ? [] : mediaCryptos(previous);
+  for (const c of mediaCryptos(offered)) {
+    if (!isSrtpSuite(c.suite) || !allowed.includes(c.suite)) continue;
     // Keep our key when the re-offer accepts the same line again (RFC 4568 §7.1.4 allows either).
-    for (const pv of previous === undefined ? [] : attributeValues(previous.attributes, 'crypto')) {
-      const p = parseCrypto(pv);
-      if (p.ok && p.value.tag === c.value.tag && p.value.suite === c.value.suite) return p.value;
-    }
-    return newCrypto(c.value.tag, c.value.suite, local.random ?? systemRandom);
+    const same = kept.find((p) => p.tag === c.tag && p.suite === c.suite);
+    return same ?? newCrypto(c.tag, c.suite, local.random ?? systemRandom);
   }
   return undefined;
 }

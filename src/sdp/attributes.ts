@@ -101,6 +101,13 @@ export function parseMilliseconds(value: string): Result<number> {
   return ok(n);
 }
 
+/** The m= line's a=ptime or a=maxptime in milliseconds, if present and valid. */
+export function mediaMilliseconds(media: SdpMedia, name: 'ptime' | 'maxptime'): number | undefined {
+  const v = attributeValues(media.attributes, name)[0];
+  const r = v === undefined ? undefined : parseMilliseconds(v);
+  return r?.ok ? r.value : undefined;
+}
+
 /**
  * Checks the syntax of the attributes the phone interprets, so a broken one is reported with its line
  * by parseSdp. Unknown attributes are not checked (RFC 8866 §5.13: ignore what you do not understand).

@@ -1,7 +1,9 @@
 /** SDES a=crypto (RFC 4568 §9.1) for the SRTP suites the media engine implements. */
 import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from '../util/index.js';
+import { attributeValues } from './attributes.js';
 import { decimal, fields, isToken, splitFirst } from './tokens.js';
+import type { SdpMedia } from './types.js';
 
 export type SrtpSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32' | 'AEAD_AES_128_GCM' | 'AEAD_AES_256_GCM';
 
@@ -107,4 +109,14 @@ export function newCrypto(tag: number, suite: SrtpSuite, random: RandomSource): 
   const keySalt = random(keyLength + saltLength);
   if (keySalt.length !== keyLength + saltLength) throw new Error('random source returned the wrong number of bytes');
   return { tag, suite, keys: [{ keySalt: Buffer.from(keySalt) }], sessionParams: [] };
+}
+
+/** The m= line's valid a=crypto lines in order (unparsable ones are skipped, RFC 4568 §5.1.2). */
+export function mediaCryptos(media: SdpMedia): SdesCrypto[] {
+  const out: SdesCrypto[] = [];
+  for (const v of attributeValues(media.attributes, 'crypto')) {
+    const c = parseCrypto(v);
+    if (c.ok) out.push(c.value);
+  }
+  return out;
 }

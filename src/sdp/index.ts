@@ -5,11 +5,12 @@ export { parseSdp, maxSdpBytes } from './parse.js';
 export { serializeSdp } from './serialize.js';
 export {
   attributeValues, hasAttribute, mediaDirection, mediaConnection, isNullConnection, mediaFormats,
-  parseRtpmap, parseFmtp, fmtpParameters, parseTelephoneEvents, formatTelephoneEvents, parseRtcpAttribute, parseMilliseconds,
+  parseRtpmap, parseFmtp, fmtpParameters, parseTelephoneEvents, formatTelephoneEvents, parseRtcpAttribute, parseMilliseconds, mediaMilliseconds,
+  isTelephoneEvent, isComfortNoise, isAuxiliary,
   type Rtpmap, type Fmtp, type RtcpAttribute, type MediaFormat,
 } from './attributes.js';
 export {
-  parseCrypto, formatCrypto, newCrypto, srtpSuites, isSrtpSuite, systemRandom,
+  parseCrypto, formatCrypto, newCrypto, mediaCryptos, srtpSuites, isSrtpSuite, systemRandom,
   type SrtpSuite, type SdesCrypto, type SdesKey, type RandomSource,
 } from './crypto.js';
 export { staticPayloadType, staticNumberOf, type StaticPayloadType } from './static-payload-types.js';

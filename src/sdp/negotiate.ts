@@ -2,10 +2,10 @@
 import { err, ok, type Result } from '../util/index.js';
 import {
   attributeValues, hasAttribute, isNullConnection, mediaConnection, mediaDirection, mediaFormats,
-  isAuxiliary, isComfortNoise, isTelephoneEvent, parseMilliseconds, parseRtcpAttribute, parseTelephoneEvents, type MediaFormat,
+  isAuxiliary, isComfortNoise, isTelephoneEvent, mediaMilliseconds, parseRtcpAttribute, parseTelephoneEvents, type MediaFormat,
 } from './attributes.js';
 import { keyMaterial, sameCodec, type NegotiatedCodec, type NegotiatedMedia, type NegotiatedSrtp, type NegotiatedTelephoneEvent } from './capabilities.js';
-import { isSrtpSuite, parseCrypto, srtpSuites, type SdesCrypto } from './crypto.js';
+import { isSrtpSuite, mediaCryptos, srtpSuites } from './crypto.js';
 import type { Direction, SdpMedia, SessionDescription } from './types.js';
 
 
@@ -43,26 +43,11 @@ function telephoneEvent(formats: MediaFormat[], clockRate: number): NegotiatedTe
   return { payloadType: f.payloadType, clockRate: f.clockRate, events: events?.ok ? events.value : [...Array(16).keys()] };
 }
 
-function ptimeOf(m: SdpMedia, name: string): number | undefined {
-  const v = attributeValues(m.attributes, name)[0];
-  const r = v === undefined ? undefined : parseMilliseconds(v);
-  return r?.ok ? r.value : undefined;
-}
-
-function cryptoLines(m: SdpMedia): SdesCrypto[] {
-  const out: SdesCrypto[] = [];
-  for (const v of attributeValues(m.attributes, 'crypto')) {
-    const c = parseCrypto(v);
-    if (c.ok) out.push(c.value);
-  }
-  return out;
-}
-
 /** RFC 4568 §6.1: the accepted line is the one whose tag and suite appear on both sides. */
 function negotiateSrtp(lm: SdpMedia, rm: SdpMedia): Result<NegotiatedSrtp | undefined, string> {
   const secureProfile = lm.proto.toUpperCase().includes('SAVP');
-  const ours = cryptoLines(lm);
-  const theirs = cryptoLines(rm);
+  const ours = mediaCryptos(lm);
+  const theirs = mediaCryptos(rm);
   for (const t of theirs) {
     const o = ours.find((c) => c.tag === t.tag && c.suite === t.suite);
     if (o === undefined || !isSrtpSuite(o.suite) || o.keys.length === 0 || t.keys.length === 0) continue;
@@ -102,8 +87,8 @@ export function negotiateStream(local: SessionDescription, remote: SessionDescri
   const our = directionFlags(lm, local);
   const their = directionFlags(rm, remote);
   // RFC 3264 §5.1: ptime is what the receiver wants; maxptime caps it.
-  const wanted = ptimeOf(rm, 'ptime') ?? ptimeOf(lm, 'ptime') ?? 20;
-  const cap = ptimeOf(rm, 'maxptime');
+  const wanted = mediaMilliseconds(rm, 'ptime') ?? mediaMilliseconds(lm, 'ptime') ?? 20;
+  const cap = mediaMilliseconds(rm, 'maxptime');
 
   const media: NegotiatedMedia = {
     mediaIndex: index,

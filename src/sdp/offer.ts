@@ -2,8 +2,7 @@
 import { mediaFormats } from './attributes.js';
 import { audioMedia, rejectedMedia, sessionFor, type FormatLine } from './build.js';
 import { defaultSrtpSuites, sameCodec, type LocalCapabilities } from './capabilities.js';
-import { newCrypto, parseCrypto, systemRandom, type SdesCrypto } from './crypto.js';
-import { attributeValues } from './attributes.js';
+import { mediaCryptos, newCrypto, systemRandom, type SdesCrypto } from './crypto.js';
 import { staticNumberOf } from './static-payload-types.js';
 import type { Direction, SdpMedia, SessionDescription } from './types.js';
 
@@ -54,11 +53,7 @@ export function offerFormats(local: LocalCapabilities, previous?: SdpMedia): For
 /** Crypto lines to offer: keys kept from `previous` per suite so an unchanged re-offer stays unchanged. */
 function offerCryptos(local: LocalCapabilities, previous?: SdpMedia): SdesCrypto[] {
   if (local.srtp === 'off') return [];
-  const before: SdesCrypto[] = [];
-  for (const v of previous === undefined ? [] : attributeValues(previous.attributes, 'crypto')) {
-    const c = parseCrypto(v);
-    if (c.ok) before.push(c.value);
-  }
+  const before = previous === undefined ? [] : mediaCryptos(previous);
   const usedTags = new Set(before.map((c) => c.tag));
   const out: SdesCrypto[] = [];
   let nextTag = 1;

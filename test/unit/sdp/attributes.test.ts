@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fmtpParameters, formatCrypto, formatTelephoneEvents, isNullConnection, mediaFormats, newCrypto, parseCrypto,
+  fmtpParameters, formatCrypto, mediaCryptos, mediaMilliseconds, formatTelephoneEvents, isNullConnection, mediaFormats, newCrypto, parseCrypto,
   parseFmtp, parseMilliseconds, parseRtcpAttribute, parseRtpmap, parseTelephoneEvents, staticNumberOf, staticPayloadType,
 } from '../../../src/sdp/index.js';
 import { counterRandom, fixture, parsed } from './helpers.js';
@@ -107,4 +107,15 @@ test('null connection addresses (old hold form)', () => {
   assert.equal(isNullConnection({ netType: 'IN', addrType: 'IP4', address: '0.0.0.0' }), true);
   assert.equal(isNullConnection({ netType: 'IN', addrType: 'IP4', address: '10.0.0.1' }), false);
   assert.equal(isNullConnection(undefined), false);
+});
+
+test('typed media accessors on a real offer: crypto lines in order, ptime, maxptime', () => {
+  const m = parsed(fixture('asterisk-srtp-offer.sdp')).media[0]!;
+  assert.deepEqual(mediaCryptos(m).map((c) => [c.tag, c.suite, c.keys[0]!.lifetime, c.keys[0]!.mki]), [
+    [1, 'AES_CM_128_HMAC_SHA1_80', '2^31', undefined],
+    [2, 'AES_CM_128_HMAC_SHA1_32', '2^20', { value: 1, length: 4 }],
+  ]);
+  assert.equal(mediaMilliseconds(m, 'ptime'), 20);
+  assert.equal(mediaMilliseconds(m, 'maxptime'), 150);
+  assert.equal(mediaMilliseconds(parsed(fixture('linphone-offer.sdp')).media[0]!, 'ptime'), undefined);
 });
