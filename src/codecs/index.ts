@@ -6,3 +6,4 @@ export * from './comfort-noise-payload.js';
 export * from './comfort-noise.js';
 export * from './lpc.js';
 export * from './vad.js';
+export * from './resample.js';

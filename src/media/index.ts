@@ -10,3 +10,4 @@ export * from './waveform-plc.js';
 export * from './datagram-port.js';
 export * from './dtmf-keys.js';
 export * from './media-stream.js';
+export * from './wav.js';
