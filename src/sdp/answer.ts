@@ -1,6 +1,6 @@
 /** createAnswer and applyAnswer (RFC 3264 §6, §7; RFC 4568 §5.1.2; RFC 6337). */
 import { err, ok, type Result } from '../util/index.js';
-import { hasAttribute, isAuxiliary, isTelephoneEvent, mediaFormats, type MediaFormat } from './attributes.js';
+import { hasAttribute, isAuxiliary, mediaConnection, isTelephoneEvent, mediaFormats, type MediaFormat } from './attributes.js';
 import { audioMedia, rejectedMedia, sessionFor, type FormatLine } from './build.js';
 import { defaultSrtpSuites, sameCodec, type LocalCapabilities, type NegotiatedMedia, type Negotiation, type StreamOutcome } from './capabilities.js';
 import { isSrtpSuite, mediaCryptos, newCrypto, systemRandom, type SdesCrypto, type SrtpSuite } from './crypto.js';
@@ -53,6 +53,8 @@ type AudioAnswer = { media: SdpMedia } | { reason: string };
 function answerAudio(offer: SessionDescription, m: SdpMedia, local: LocalCapabilities, previous?: SdpMedia): AudioAnswer {
   const proto = m.proto.toUpperCase();
   if (!rtpProfiles.has(proto)) return { reason: `unsupported transport ${m.proto}` };
+  // RFC 8866 §5.7: c= at session level or in every media section.
+  if (mediaConnection(m, offer) === undefined) return { reason: 'no c= line for the stream' };
   const secureProfile = proto.includes('SAVP');
   const offersCrypto = hasAttribute(m.attributes, 'crypto');
   let crypto: SdesCrypto | undefined;

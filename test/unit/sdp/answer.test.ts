@@ -113,6 +113,14 @@ test('DTLS-SRTP only → not acceptable, with the reason', () => {
   assert.deepEqual(r, { ok: false, error: { code: 'sdp-not-acceptable', reason: 'unsupported transport UDP/TLS/RTP/SAVPF', line: 6 } });
 });
 
+test('an audio stream without any c= line is rejected, a later one with c= is taken', () => {
+  const offer = parsed(sdp('v=0', 'o=peer 10 20 IN IP4 192.0.2.7', 's=-', 't=0 0', 'm=audio 5000 RTP/AVP 0', 'm=audio 5002 RTP/AVP 0', 'c=IN IP4 192.0.2.8'));
+  const { negotiation } = accepted(createAnswer(offer, localCaps()));
+  assert.deepEqual(negotiation.streams[0], { mediaIndex: 0, mediaType: 'audio', accepted: false, reason: 'no c= line for the stream' });
+  assert.equal(negotiation.audio.remoteAddress, '192.0.2.8');
+  assert.equal(negotiation.audio.remotePort, 5002);
+});
+
 test('no m= line at all → not acceptable', () => {
   assert.deepEqual(createAnswer(offerOf(), localCaps()), { ok: false, error: { code: 'sdp-not-acceptable', reason: 'no audio stream offered' } });
 });
