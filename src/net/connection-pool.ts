@@ -38,6 +38,7 @@ export class ConnectionPool implements ConnectionSink {
   private readonly pending = new Map<string, Promise<Result<Connection, NetError>>>();
   private readonly keepAlives = new Map<string, KeepAliveTimer>();
   private counter = 0;
+  private shutDown = false;
 
   constructor(
     private readonly clock: Clock,
@@ -48,6 +49,7 @@ export class ConnectionPool implements ConnectionSink {
 
   /** True when an inbound connection would exceed the limit; the refusal is reported as an event. */
   refuseInbound(kind: TransportKind, remoteAddress: string | undefined): boolean {
+    if (this.shutDown) return true;
     if (this.byId.size < this.maxConnections) return false;
     this.emit({ kind: 'socket-error', error: netError('socket-error', `inbound ${kind} connection from ${remoteAddress ?? '?'} refused: ${this.maxConnections} connections open`) });
     return true;
@@ -78,9 +80,15 @@ export class ConnectionPool implements ConnectionSink {
     if (existing) return Promise.resolve(ok(existing));
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
-    const p = open().then((r) => {
+    const p = open().then((r): Result<Connection, NetError> => {
       this.pending.delete(key);
-      if (r.ok) this.add(r.value, 'outbound');
+      if (!r.ok) return r;
+      if (this.shutDown) {
+        // Opened while the transport was closing: it must not outlive it.
+        r.value.close(null);
+        return err(netError('connection-closed', 'the transport was closed while connecting'));
+      }
+      this.add(r.value, 'outbound');
       return r;
     });
     this.pending.set(key, p);
@@ -118,6 +126,7 @@ export class ConnectionPool implements ConnectionSink {
   }
 
   closeAll(): void {
+    this.shutDown = true;
     for (const c of [...this.byId.values()]) c.close(null);
   }
 

@@ -241,3 +241,87 @@ test('tcp: inbound connections beyond maxConnections are refused and reported', 
     await t.close();
   }
 });
+
+test('tcp: replies follow their connection ids even with two clients from the same address', async () => {
+  const srv = await server();
+  srv.t.onEvent((e) => {
+    if (e.kind === 'message') void srv.t.send({ transport: 'tcp', host: e.source.address, port: e.source.port, connectionId: e.connectionId! }, frame(`TO ${e.bytes.toString()}`));
+  });
+  const one = createNetTransport({ framer: testFramer });
+  const two = createNetTransport({ framer: testFramer });
+  try {
+    const r1 = nextEvent(one, isMessage);
+    const r2 = nextEvent(two, isMessage);
+    assert.ok((await one.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('ONE'))).ok);
+    assert.ok((await two.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('TWO'))).ok);
+    assert.equal((await r1).bytes.toString(), 'TO ONE');
+    assert.equal((await r2).bytes.toString(), 'TO TWO');
+    assert.equal(srv.t.connectionCount, 2);
+  } finally {
+    await one.close();
+    await two.close();
+    await srv.t.close();
+  }
+});
+
+test('tcp: a request to a peer that connected to us reuses its inbound connection', async () => {
+  const srv = await server();
+  const cli = createNetTransport({ framer: testFramer });
+  try {
+    const inbound = nextEvent(srv.t, isMessage);
+    const sent = await cli.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('REGISTER'));
+    assert.ok(sent.ok);
+    const req = await inbound;
+    const back = nextEvent(cli, isMessage);
+    // No connection id: found by the peer's address and port (RFC 3261 §18.1.1 reuse).
+    const out = await srv.t.send({ transport: 'tcp', host: req.source.address, port: req.source.port }, frame('OPTIONS'));
+    assert.ok(out.ok);
+    assert.equal(out.value.connectionId, req.connectionId);
+    assert.equal((await back).connectionId, sent.value.connectionId);
+  } finally {
+    await cli.close();
+    await srv.t.close();
+  }
+});
+
+test('tcp: when the request connection is gone, the response opens a new connection to the given address (RFC 3261 §18.2.2)', async () => {
+  const srv = await server();
+  const cli = createNetTransport({ framer: testFramer });
+  try {
+    const listening = await cli.listen({ transport: 'tcp', address: '127.0.0.1', port: 0 });
+    assert.ok(listening.ok);
+    const inbound = nextEvent(srv.t, isMessage);
+    const sent = await cli.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('INVITE'));
+    assert.ok(sent.ok);
+    const req = await inbound;
+    const gone = nextEvent(srv.t, (e) => e.kind === 'connection-closed');
+    cli.closeConnection(sent.value.connectionId!);
+    await gone;
+    const back = nextEvent(cli, isMessage);
+    // sip/ names the sent-by port (our listener) as the fallback address.
+    const resp = await srv.t.send({ transport: 'tcp', host: '127.0.0.1', port: listening.value.port, connectionId: req.connectionId! }, frame('200 OK'));
+    assert.ok(resp.ok);
+    assert.notEqual(resp.value.connectionId, req.connectionId);
+    const got = await back;
+    assert.equal(got.bytes.toString(), '200 OK');
+    assert.equal(got.local.port, listening.value.port);
+  } finally {
+    await cli.close();
+    await srv.t.close();
+  }
+});
+
+test('closing the transport closes its connections and reports each one', async () => {
+  const srv = await server();
+  const cli = createNetTransport({ framer: testFramer });
+  const sent = await cli.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('X'));
+  assert.ok(sent.ok);
+  const closed = nextEvent(cli, (e) => e.kind === 'connection-closed');
+  await cli.close();
+  const c = await closed;
+  assert.ok(c.kind === 'connection-closed' && c.connectionId === sent.value.connectionId && c.reason === null);
+  assert.equal(cli.connectionCount, 0);
+  const after = await cli.send({ transport: 'tcp', host: '127.0.0.1', port: srv.port }, frame('Y'));
+  assert.ok(!after.ok);
+  await srv.t.close();
+});
