@@ -1,0 +1,94 @@
+// Smoke tests of the kamailio harness: OPTIONS over UDP/TCP (and ::1), TLS verified against the
+// test CA, WS with subprotocol "sip", a sipp REGISTER with digest showing up in ul.dump, restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { skipUnless } from '../../support/peers/env.js';
+import { startKamailio } from '../../support/peers/kamailio.js';
+import { runSipp } from '../../support/peers/sipp.js';
+import { registerUac } from '../../support/peers/sipp-scenarios.js';
+import { buildOptions, optionsTcp, optionsTls, optionsUdp, parseStatus } from '../../support/peers/sip-probe.js';
+
+const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
+
+test('kamailio answers OPTIONS over UDP and TCP (and ::1), refuses relaying', { skip }, async (t) => {
+  const k = await startKamailio({ t });
+  const udp = await optionsUdp('127.0.0.1', k.udpPort);
+  assert.equal(udp.status, 200);
+  assert.match(udp.text, /Allow: INVITE/);
+  const tcp = await optionsTcp('127.0.0.1', k.tcpPort);
+  assert.equal(tcp.status, 200);
+  if (k.ipv6) assert.equal((await optionsUdp('::1', k.udpPort)).status, 200);
+  // Loopback only: a request for a foreign domain is not relayed.
+  const foreign = await optionsUdp('127.0.0.1', k.udpPort, 5000, 100, 'sip:someone@192.0.2.1');
+  assert.equal(foreign.status, 403);
+  const unknown = await optionsUdp('127.0.0.1', k.udpPort, 5000, 100, `sip:nobody@${k.domain}`);
+  assert.equal(unknown.status, 404);
+});
+
+test('TLS listener presents a certificate the test CA verifies', { skip }, async (t) => {
+  const k = await startKamailio({ t });
+  assert.ok(k.ca);
+  const r = await optionsTls('127.0.0.1', k.tlsPort, { ca: k.ca.certPem, servername: 'localhost' });
+  assert.equal(r.authorized, true);
+  assert.equal(r.status, 200);
+  // Without the CA the same certificate is refused by node's default verification.
+  await assert.rejects(optionsTls('127.0.0.1', k.tlsPort, { servername: 'localhost' }), /self[- ]signed|unable to (get|verify)/i);
+});
+
+test('WS listener upgrades with subprotocol sip and answers OPTIONS', { skip }, async (t) => {
+  const k = await startKamailio({ t });
+  const ws = new WebSocket(`ws://127.0.0.1:${k.wsPort}/`, 'sip');
+  t.after(() => ws.terminate());
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  assert.equal(ws.protocol, 'sip');
+  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  ws.send(buildOptions('127.0.0.1', k.wsPort, 'ws', 0));
+  assert.equal(parseStatus(await reply).status, 200);
+});
+
+test('WSS listener upgrades with the test CA', { skip }, async (t) => {
+  const k = await startKamailio({ t });
+  assert.ok(k.ca);
+  const ws = new WebSocket(`wss://127.0.0.1:${k.wssPort}/`, 'sip', { ca: k.ca.certPem });
+  t.after(() => ws.terminate());
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  ws.send(buildOptions('127.0.0.1', k.wssPort, 'wss', 0));
+  assert.equal(parseStatus(await reply).status, 200);
+});
+
+test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets it', { skip: skip || skipUnless('sipp') }, async (t) => {
+  const k = await startKamailio({ t });
+  const alice = k.users[0]!;
+  const r = await runSipp({
+    t,
+    ...registerUac(alice.user, k.domain, 300),
+    auth: { user: alice.user, password: alice.password },
+    remote: `127.0.0.1:${k.udpPort}`,
+    timeoutS: 10,
+  });
+  assert.equal(r.exitCode, 0, r.errors || r.stdout.slice(-2000));
+  assert.deepEqual(
+    r.messages.filter((m) => m.direction === 'received').map((m) => m.firstLine),
+    ['SIP/2.0 401 Unauthorized', 'SIP/2.0 200 OK'],
+  );
+  const bindings = await k.dumpUsrloc();
+  assert.equal(bindings.length, 1);
+  assert.equal(bindings[0]!.aor, alice.user);
+  assert.equal(bindings[0]!.contact, `sip:${alice.user}@127.0.0.1:${r.localPort};transport=UDP`);
+  assert.ok(bindings[0]!.expires > 250 && bindings[0]!.expires <= 300);
+
+  const wrong = await runSipp({ t, ...registerUac('bob', k.domain), auth: { user: 'bob', password: 'wrong' }, remote: `127.0.0.1:${k.udpPort}`, timeoutS: 5 });
+  assert.notEqual(wrong.exitCode, 0);
+
+  await k.restart();
+  assert.deepEqual(await k.dumpUsrloc(), []);
+  assert.equal((await optionsUdp('127.0.0.1', k.udpPort)).status, 200);
+});
