@@ -23,7 +23,7 @@ export class AesCounterMode {
     const c = this.counters;
     for (let b = 0; b < blocks; b++) {
       const o = b << 4;
-      iv.copy(c, o, 0, 16);
+      for (let i = 0; i < 16; i++) c[o + i] = iv[i]!;
       // §4.1.1: the counter block is IV + j (mod 2^128): add j at the low end with carry.
       let carry = b;
       for (let i = o + 15; i >= o && carry !== 0; i--) {

@@ -3,8 +3,9 @@
  * AES-CM + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1) and AES-GCM (RFC 7714 §8, §9).
  * Callers have checked lengths; `open*` return false when authentication fails.
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { AesCounterMode } from './aes-counter-mode.js';
+import { HmacSha1 } from './hmac-sha1.js';
 
 export interface PacketCipher {
   readonly tagLength: number;
@@ -18,6 +19,13 @@ export interface PacketCipher {
   openRtcp(pkt: Buffer, len: number, ssrc: number, index: number, encrypted: boolean): boolean;
 }
 
+/** Compares `a[0..n)` with `b[bStart..bStart+n)` in time independent of where they differ. */
+function tagsEqual(a: Buffer, b: Buffer, bStart: number, n: number): boolean {
+  let diff = 0;
+  for (let i = 0; i < n; i++) diff |= a[i]! ^ b[bStart + i]!;
+  return diff === 0;
+}
+
 const srtcpTrailer = (index: number, encrypt: boolean): number => ((encrypt ? 0x80000000 : 0) | index) >>> 0;
 
 /** AES_CM_128_HMAC_SHA1_80 / _32. */
@@ -25,14 +33,13 @@ export class AesCmHmacCipher implements PacketCipher {
   readonly tagLength: number;
   private readonly ctr: AesCounterMode;
   private readonly salt: Buffer;
-  private readonly authKey: KeyObject;
+  private readonly hmac: HmacSha1;
   private readonly iv = Buffer.alloc(16);
-  private readonly word = Buffer.alloc(4);
 
   constructor(key: Buffer, salt: Buffer, authKey: Buffer, tagLength: number) {
     this.ctr = new AesCounterMode(key);
     this.salt = Buffer.from(salt);
-    this.authKey = createSecretKey(authKey);
+    this.hmac = new HmacSha1(authKey);
     this.tagLength = tagLength;
   }
 
@@ -49,14 +56,9 @@ export class AesCmHmacCipher implements PacketCipher {
     return iv;
   }
 
-  /** §4.2.1 HMAC-SHA1 over `buf[0..len)` then `word` (ROC or nothing), truncated. */
+  /** §4.2.1 HMAC-SHA1 over `buf[0..len)` then the ROC (SRTP) or nothing (SRTCP); 20 octets, reused. */
   private tag(buf: Buffer, len: number, roc: number | null): Buffer {
-    const h = createHmac('sha1', this.authKey).update(buf.subarray(0, len));
-    if (roc !== null) {
-      this.word.writeUInt32BE(roc >>> 0, 0);
-      h.update(this.word);
-    }
-    return h.digest();
+    return this.hmac.digest(buf, len, roc === null ? null : roc >>> 0);
   }
 
   sealRtp(src: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): Buffer {
@@ -75,7 +77,7 @@ export class AesCmHmacCipher implements PacketCipher {
   openRtp(pkt: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): boolean {
     const bodyLen = len - this.tagLength;
     const expected = this.tag(pkt, bodyLen, roc);
-    if (!timingSafeEqual(expected.subarray(0, this.tagLength), pkt.subarray(bodyLen, len))) return false;
+    if (!tagsEqual(expected, pkt, bodyLen, this.tagLength)) return false;
     if (encrypt) this.ctr.apply(this.setIv(ssrc, roc, seq), pkt, hdrLen, bodyLen, pkt, hdrLen);
     return true;
   }
@@ -97,7 +99,7 @@ export class AesCmHmacCipher implements PacketCipher {
   openRtcp(pkt: Buffer, len: number, ssrc: number, index: number, encrypted: boolean): boolean {
     const authLen = len - this.tagLength;
     const expected = this.tag(pkt, authLen, null);
-    if (!timingSafeEqual(expected.subarray(0, this.tagLength), pkt.subarray(authLen, len))) return false;
+    if (!tagsEqual(expected, pkt, authLen, this.tagLength)) return false;
     if (encrypted) this.ctr.apply(this.setIv(ssrc, index >>> 16, index & 0xffff), pkt, 8, authLen - 4, pkt, 8);
     return true;
   }
