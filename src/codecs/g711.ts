@@ -6,8 +6,8 @@
  * G.191 (STL) convention that negative inputs are taken in one's complement, i.e. truncated
  * toward the lower bound of their quantisation interval; this is what makes the ITU reference
  * sweep match bit for bit. The stream encoder/decoder use tables built from these functions on
- * first use (64 Ki entries to encode, 256 to decode), which measured faster than computing the
- * segment per sample (see bench/g711.ts).
+ * first use (64 Ki entries to encode, 256 to decode and a 64 Ki pair table for two codes at
+ * once), which measured faster than computing the segment per sample (see bench/g711.ts).
  */
 import type { AudioCodec, AudioDecoder, AudioEncoder } from './audio-codec.js';
 
@@ -62,6 +62,8 @@ export function alawToLinear(code: number): number {
 type Law = 'ulaw' | 'alaw';
 const encodeTables: Partial<Record<Law, Uint8Array>> = {};
 const decodeTables: Partial<Record<Law, Int16Array>> = {};
+const pairTables: Partial<Record<Law, Int32Array>> = {};
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The 64 Ki-entry encode table for a law, indexed by the sample's 16-bit two's-complement bits. */
 export function g711EncodeTable(law: Law): Uint8Array {
@@ -87,6 +89,22 @@ export function g711DecodeTable(law: Law): Int16Array {
   return table;
 }
 
+/**
+ * Decoding two codes at once: indexed by `first | second << 8`, each entry holds both decoded
+ * samples packed as they lie in a little-endian Int16Array (256 KiB per law). With one Int32
+ * store per pair this measured about twice as fast as byte by byte.
+ */
+function g711PairTable(law: Law): Int32Array {
+  let table = pairTables[law];
+  if (!table) {
+    const single = g711DecodeTable(law);
+    table = new Int32Array(65536);
+    for (let i = 0; i < 65536; i++) table[i] = (single[i & 0xff]! & 0xffff) | (single[i >> 8]! << 16);
+    pairTables[law] = table;
+  }
+  return table;
+}
+
 class G711Encoder implements AudioEncoder {
   private readonly table: Uint8Array;
   constructor(law: Law) {
@@ -104,13 +122,31 @@ class G711Encoder implements AudioEncoder {
 
 class G711Decoder implements AudioDecoder {
   private readonly table: Int16Array;
+  private readonly pairs: Int32Array | null;
+  /** An Int32 view of the last output array: callers reuse one, so it is made once. */
+  private lastOut: Int16Array | null = null;
+  private outPairs: Int32Array | null = null;
+
   constructor(law: Law) {
     this.table = g711DecodeTable(law);
+    this.pairs = littleEndian ? g711PairTable(law) : null;
   }
+
   decode(payload: Buffer, out: Int16Array): number {
     const n = Math.min(payload.length, out.length);
     const t = this.table;
-    for (let i = 0; i < n; i++) out[i] = t[payload[i]!]!;
+    let i = 0;
+    if (this.pairs && (out.byteOffset & 3) === 0) {
+      if (out !== this.lastOut) {
+        this.lastOut = out;
+        this.outPairs = new Int32Array(out.buffer, out.byteOffset, out.length >> 1);
+      }
+      const dst = this.outPairs!;
+      const pairs = this.pairs;
+      const half = n >> 1;
+      for (let k = 0; k < half; k++, i += 2) dst[k] = pairs[payload[i]! | (payload[i + 1]! << 8)]!;
+    }
+    for (; i < n; i++) out[i] = t[payload[i]!]!;
     return n;
   }
   reset(): void {}

@@ -114,3 +114,23 @@ test('G.711 decoder truncates a payload longer than the output, never throws', (
 test('G.711 encoder with an output buffer too small is a programmer error', () => {
   assert.throws(() => pcmaCodec.createEncoder().encode(new Int16Array(160), Buffer.alloc(80)), RangeError);
 });
+
+test('G.711 decoder: odd lengths, unaligned and reused output arrays give the scalar result', () => {
+  for (const codec of [pcmuCodec, pcmaCodec]) {
+    const scalar = codec === pcmuCodec ? ulawToLinear : alawToLinear;
+    const dec = codec.createDecoder();
+    const backing = new Int16Array(200);
+    for (const [len, outOffset] of [
+      [161, 0],
+      [160, 1],
+      [33, 2],
+      [1, 0],
+      [160, 0],
+    ] as const) {
+      const payload = Buffer.from(Array.from({ length: len }, (_, i) => (i * 37 + len) & 0xff));
+      const out = outOffset === 0 ? backing : backing.subarray(outOffset);
+      assert.equal(dec.decode(payload, out), len);
+      for (let i = 0; i < len; i++) assert.equal(out[i], scalar(payload[i]!), `${codec.name} len ${len} offset ${outOffset} [${i}]`);
+    }
+  }
+});
