@@ -21,3 +21,4 @@ export {
   type DigestAnswer,
   type AuthHeaderName,
 } from './digest-client.js';
+export { digestChallengesOf, digestRequestOf } from './sip-challenges.js';

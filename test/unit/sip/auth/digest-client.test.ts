@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { createHash } from 'node:crypto';
-import { DigestClient, computeDigest, parseAuthHeader, type AuthChallenge, type DigestHeader } from '../../../../src/sip/auth/index.js';
+import { parseMessage, type SipMessage } from '../../../../src/sip/message/index.js';
+import { DigestClient, computeDigest, digestChallengesOf, digestRequestOf, parseAuthHeader, type AuthChallenge, type DigestHeader } from '../../../../src/sip/auth/index.js';
 
 const password = 'Sup3r-Secret!pw';
 const realm = 'example.com';
@@ -212,4 +213,34 @@ test("the message layer's AuthValue shape (params as a Map) is answered the same
   );
   assert.ok(asRecord.ok && asMap.ok);
   assert.equal(asMap.value.headers[0]!.value, asRecord.value.headers[0]!.value);
+});
+
+test('glue: a parsed 401 SipMessage is answered for its Request-URI', () => {
+  const text = [
+    'SIP/2.0 401 Unauthorized',
+    'Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1',
+    'From: <sip:alice@example.com>;tag=1',
+    'To: <sip:alice@example.com>;tag=2',
+    'Call-ID: x',
+    'CSeq: 1 REGISTER',
+    'WWW-Authenticate: Digest realm="example.com", nonce="abc", algorithm=MD5, qop="auth"',
+    'WWW-Authenticate: Digest realm="example.com", nonce="def", algorithm=SHA-256, qop="auth"',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  const r = parseMessage(Buffer.from(text), { datagram: true });
+  assert.equal(r.kind, 'ok');
+  const challenges = digestChallengesOf((r as { message: SipMessage }).message);
+  assert.equal(challenges.wwwAuthenticate?.length, 2);
+  const reqText = 'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK2\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: x\r\nCSeq: 2 REGISTER\r\nContent-Length: 0\r\n\r\n';
+  const q = parseMessage(Buffer.from(reqText), { datagram: true });
+  assert.equal(q.kind, 'ok');
+  const a = client().answer(challenges, digestRequestOf((q as { message: SipMessage }).message));
+  assert.ok(a.ok);
+  const p = params(a.value.headers[0]!);
+  assert.equal(p.algorithm, 'SHA-256');
+  assert.equal(p.nonce, 'def');
+  assert.equal(p.uri, 'sip:example.com');
+  assert.equal(p.response, expectedResponse(p, 'SHA-256'));
 });
