@@ -43,6 +43,14 @@ export interface DigestPlan {
   stale: boolean;
 }
 
+function hasControlCharacter(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Checks a challenge and picks algorithm and qop (RFC 7616 §3.3, RFC 3261 §22.4). */
 export function planDigest(challenge: AuthChallenge, preferAuthInt = false): Result<DigestPlan, DigestRefusal> {
   if (challenge.scheme.toLowerCase() !== 'digest') return err({ refused: 'unsupported-scheme', scheme: challenge.scheme });
@@ -55,6 +63,10 @@ export function planDigest(challenge: AuthChallenge, preferAuthInt = false): Res
     userhash: authParam(challenge, 'userhash'),
     stale: authParam(challenge, 'stale'),
   };
+  // Values are echoed into our request: control characters (CR/LF) would inject header lines.
+  for (const [name, v] of Object.entries(p)) {
+    if (v !== undefined && hasControlCharacter(v)) return err({ refused: 'malformed-challenge', reason: `control character in ${name}` });
+  }
   if (p.realm === undefined) return err({ refused: 'malformed-challenge', reason: 'realm missing' });
   if (p.nonce === undefined) return err({ refused: 'malformed-challenge', reason: 'nonce missing' });
   const info = lookupAlgorithm(p.algorithm);

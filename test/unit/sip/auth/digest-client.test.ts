@@ -244,3 +244,28 @@ test('glue: a parsed 401 SipMessage is answered for its Request-URI', () => {
   assert.equal(p.uri, 'sip:example.com');
   assert.equal(p.response, expectedResponse(p, 'SHA-256'));
 });
+
+test('peer values cannot inject header lines; quotes in them are escaped', () => {
+  const inject = client().answer({ wwwAuthenticate: [ch({ nonce: 'a\r\nX-Evil: 1' })] }, request);
+  assert.deepEqual(inject, { ok: false, error: { refused: 'malformed-challenge', reason: 'control character in nonce' } });
+  const quoted = client().answer({ wwwAuthenticate: [ch({ nonce: 'a"b\\c', opaque: '"' })] }, request);
+  assert.ok(quoted.ok);
+  const p = params(quoted.value.headers[0]!);
+  assert.equal(p.nonce, 'a"b\\c');
+  assert.equal(p.opaque, '"');
+  assert.equal(p.response, expectedResponse(p));
+});
+
+test('parseAuthHeader never throws on random input', () => {
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const alphabet = 'Digest realm=",\\ \t\r\nabcXYZ09*\'%';
+  for (let i = 0; i < 20000; i++) {
+    let s = next() % 2 ? 'Digest ' : '';
+    const len = next() % 60;
+    for (let k = 0; k < len; k++) s += alphabet[next() % alphabet.length];
+    const r = parseAuthHeader(s);
+    assert.equal(typeof r.ok, 'boolean');
+    if (r.ok) for (const c of r.value) assert.equal(typeof c.scheme, 'string');
+  }
+});
