@@ -18,6 +18,9 @@ function chooseCrypto(offered: SdpMedia, local: LocalCapabilities, previous?: Sd
   const kept = previous === undefined ? [] : mediaCryptos(previous);
   for (const c of mediaCryptos(offered)) {
     if (!isSrtpSuite(c.suite) || !allowed.includes(c.suite)) continue;
+    // RFC 4568 §6.3: session parameters must be honoured in both directions; we implement none, so a
+    // line carrying one (other than an ignorable "-" parameter) is not accepted.
+    if (c.sessionParams.some((p) => !p.startsWith('-'))) continue;
     // Keep our key when the re-offer accepts the same line again (RFC 4568 §7.1.4 allows either).
     const same = kept.find((p) => p.tag === c.tag && p.suite === c.suite);
     return same ?? newCrypto(c.tag, c.suite, local.random ?? systemRandom);

@@ -8,7 +8,6 @@ import { keyMaterial, sameCodec, type NegotiatedCodec, type NegotiatedMedia, typ
 import { isSrtpSuite, mediaCryptos, srtpSuites } from './crypto.js';
 import type { Direction, SdpMedia, SessionDescription } from './types.js';
 
-
 function codecOf(f: MediaFormat): NegotiatedCodec {
   const c: NegotiatedCodec = { payloadType: f.payloadType, encoding: f.encoding, clockRate: f.clockRate, channels: f.channels };
   if (f.fmtp !== undefined) c.fmtp = f.fmtp;

@@ -250,6 +250,17 @@ test('crypto choice: first offered suite we allow; our own fresh key; offerer ke
   assert.equal(gcm.negotiation.audio.srtp?.send.masterSalt.length, 12);
 });
 
+test('crypto lines with session parameters we do not implement are skipped; "-" parameters are ignorable', () => {
+  const offer = offerOf('m=audio 5000 RTP/SAVP 0',
+    'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PZK6HeVHbPoreI8mFQbXLLqksRjzzwzOsTW/SW7A UNENCRYPTED_SRTCP',
+    'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:zecTAB0z6GDKF0NLZD30EwzPGueiRc+yzgDQViW+ KDR=10',
+    'a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:v+bRN/56TqgQVZeEiUtYzLDcV+GOsFMQ0GEwxPcH -vendor-hint');
+  const { negotiation } = accepted(createAnswer(offer, localCaps({ srtp: 'mandatory' })));
+  assert.equal(negotiation.audio.srtp?.tag, 3);
+  const only = offerOf('m=audio 5000 RTP/SAVP 0', 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PZK6HeVHbPoreI8mFQbXLLqksRjzzwzOsTW/SW7A UNENCRYPTED_SRTP');
+  assert.deepEqual(createAnswer(only, localCaps({ srtp: 'mandatory' })), { ok: false, error: { code: 'sdp-not-acceptable', reason: 'no acceptable a=crypto', line: 6 } });
+});
+
 test('crypto lifetime and MKI of the offer reach the receive key material', () => {
   const offer = parsed(fixture('asterisk-srtp-offer.sdp'));
   const { negotiation } = accepted(createAnswer(offer, localCaps({ srtp: 'mandatory', srtpSuites: ['AES_CM_128_HMAC_SHA1_32'] })));
