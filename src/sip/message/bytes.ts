@@ -97,9 +97,31 @@ export function trimEnd(b: Uint8Array, p: number, q: number): number {
   return q;
 }
 
-/** Text of `b[p, q)` with each fold (CRLF + whitespace, and any LWS run) kept as written. */
-export function text(b: Buffer, p: number, q: number): string {
-  return b.toString('utf8', p, q);
+// Node's native slice methods skip `toString`'s argument handling (these ranges are checked).
+interface NativeSlices {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+// While a message's header section is being read, its ASCII decoding (one string made once)
+// stands in for the bytes: substrings of it are cheap views, decoding each range is not.
+let textBuf: Buffer | undefined;
+let textStr = '';
+
+/** Makes utf8()/ascii() over `b` slice `text` (the decoding of `b` from offset 0, ASCII only). */
+export function useText(b: Buffer | undefined, text: string): void {
+  textBuf = b;
+  textStr = text;
+}
+
+/** UTF-8 text of `b[p, q)`. */
+export function utf8(b: Buffer, p: number, q: number): string {
+  return b === textBuf ? textStr.slice(p, q) : (b as unknown as NativeSlices).utf8Slice(p, q);
+}
+
+/** Text of `b[p, q)` known to be ASCII (tokens, numbers, hosts). */
+export function ascii(b: Buffer, p: number, q: number): string {
+  return b === textBuf ? textStr.slice(p, q) : (b as unknown as NativeSlices).latin1Slice(p, q);
 }
 
 /** Text of `b[p, q)` where every LWS run containing a line break becomes one SP (RFC 3261 §7.3.1). */
@@ -113,9 +135,9 @@ export function unfoldedText(b: Buffer, p: number, q: number): string {
     while (s > from && (b[s - 1] === SP || b[s - 1] === HT)) s--;
     let e = i;
     while (e < q && (cls[b[e]!]! & LWS) !== 0) e++;
-    out += b.toString('utf8', from, s) + ' ';
+    out += utf8(b, from, s) + ' ';
     from = e;
     i = e - 1;
   }
-  return from === p ? b.toString('utf8', p, q) : out + b.toString('utf8', from, q);
+  return from === p ? utf8(b, p, q) : out + utf8(b, from, q);
 }

@@ -1,5 +1,6 @@
 // Which parser reads which header, and what type it gives. List headers merge every line of
 // that header in order (RFC 3261 §7.3.1: repeated lines equal one comma-separated list).
+import { utf8 } from './bytes.js';
 import { err, ok, type Result } from '../../util/index.js';
 import { HeaderId, headerNameOf } from './header-names.js';
 import type {
@@ -15,7 +16,6 @@ import {
   parseAcceptList, parseCSeq, parseEvent, parseMediaType, parseNumber, parseRAck, parseReasonList, parseReplaces,
   parseRetryAfter, parseSessionExpires, parseSubscriptionState, parseTokenList, parseTokenWithParams, parseWarningList,
 } from './parse-simple-headers.js';
-import { skipLws, trimEnd } from './bytes.js';
 
 /** The type `SipMessage.get(id)` gives for each typed header. */
 export interface HeaderTypes {
@@ -80,7 +80,7 @@ type Entry = { list: false; parse: One } | { list: true; parse: ListParser<unkno
 
 const one = (parse: One): Entry => ({ list: false, parse });
 const list = <T>(parse: ListParser<T>): Entry => ({ list: true, parse: parse as ListParser<unknown> });
-const text: One = (b, s, e) => b.toString('utf8', s, e);
+const text: One = (b, s, e) => utf8(b, s, e);
 
 const table: (Entry | undefined)[] = [];
 const set = (ids: HeaderId[], entry: Entry): void => ids.forEach((id) => (table[id] = entry));
@@ -125,23 +125,16 @@ export function parseHeaderValue(msg: SipMessage, id: HeaderId): Result<unknown>
   if (entry === undefined) return undefined;
   let i = msg.indexOf(id);
   if (i < 0) return undefined;
-  const name = headerNameOf(id);
-  const range = (k: number): [Buffer, number, number] => {
-    const src = msg.source(k);
-    const s = msg.h[k * 4 + 2]!;
-    return [src, skipLws(src, s, msg.h[k * 4 + 3]!), trimEnd(src, s, msg.h[k * 4 + 3]!)];
-  };
   if (!entry.list) {
-    const [b, s, e] = range(i);
-    const v = entry.parse(b, s, e);
-    return typeof v === 'string' && id !== HeaderId.CallId && !isTextHeader(id) ? err(`${name}: ${v}`) : ok(v);
+    const src = msg.source(i);
+    const v = entry.parse(src, msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!);
+    return typeof v === 'string' && id !== HeaderId.CallId && !isTextHeader(id) ? err(`${headerNameOf(id)}: ${v}`) : ok(v);
   }
-  if (id === HeaderId.Contact) return contacts(msg, range);
+  if (id === HeaderId.Contact) return contacts(msg);
   const out: unknown[] = [];
   for (; i >= 0; i = msg.indexOf(id, i + 1)) {
-    const [b, s, e] = range(i);
-    const bad = entry.parse(b, s, e, out);
-    if (bad !== undefined) return err(`${name}: ${bad}`);
+    const bad = entry.parse(msg.source(i), msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!, out);
+    if (bad !== undefined) return err(`${headerNameOf(id)}: ${bad}`);
   }
   return ok(out);
 }
@@ -151,12 +144,14 @@ function isTextHeader(id: HeaderId): boolean {
 }
 
 /** Contact: `*` alone (RFC 3261 §10.2.2) or name-addr / addr-spec values. */
-function contacts(msg: SipMessage, range: (k: number) => [Buffer, number, number]): Result<unknown> {
+function contacts(msg: SipMessage): Result<unknown> {
   const out: Contacts = { wildcard: false, contacts: [] };
   let lines = 0;
   for (let i = msg.indexOf(HeaderId.Contact); i >= 0; i = msg.indexOf(HeaderId.Contact, i + 1)) {
     lines++;
-    const [b, s, e] = range(i);
+    const b = msg.source(i);
+    const s = msg.h[i * 4 + 2]!;
+    const e = msg.h[i * 4 + 3]!;
     if (e - s === 1 && b[s] === 0x2a) {
       out.wildcard = true;
       continue;

@@ -7,13 +7,19 @@ export type Params = Map<string, string>;
 /** name-addr / addr-spec with header parameters (RFC 3261 §20.10, §20.20, §20.39). */
 export interface NameAddr {
   /** Display name: unquoted if it was quoted, tokens as written otherwise. */
-  displayName: string | undefined;
-  uri: Uri;
+  readonly displayName: string | undefined;
+  /**
+   * The URI, parsed on first read. One that does not parse reads as an opaque URI (its scheme
+   * and the rest as written) and `uriError` says why (validateMessage reports it).
+   */
+  readonly uri: Uri;
+  /** Why the URI does not parse; undefined when it does. */
+  readonly uriError: string | undefined;
   /** The URI exactly as written. */
-  uriText: string;
-  params: Params;
+  readonly uriText: string;
+  readonly params: Params;
   /** The `tag` parameter (From/To). */
-  tag: string | undefined;
+  readonly tag: string | undefined;
 }
 
 /** One Via value (RFC 3261 §20.42, RFC 3581 rport). */

@@ -1,7 +1,9 @@
 // A parsed (or built) SIP message: the bytes it came in, a table of header boundaries, and
 // caches filled on first access. Strings are made only when a getter asks for them.
-import { HeaderId, headerIdOf, headerNameOf, HEADER_ID_COUNT } from './header-names.js';
-import { unfoldedText } from './bytes.js';
+import { utf8, ascii } from './bytes.js';
+import { HeaderId, headerIdOf, headerNameOf } from './header-names.js';
+import { isAscii } from 'node:buffer';
+import { unfoldedText, useText } from './bytes.js';
 import { parseHeaderValue, type HeaderTypes } from './header-parsers.js';
 import { parseUri, type Uri } from './uri/index.js';
 import type { Via } from './header-types.js';
@@ -54,10 +56,15 @@ export class SipMessage {
   /** @internal */ toTagEnd = -1;
   /** @internal */ branchStart = -1;
   /** @internal */ branchEnd = -1;
+  /** @internal top Via sent-by host range and port (-1 when absent) */
+  viaHostStart = -1;
+  /** @internal */ viaHostEnd = -1;
+  /** @internal */ viaPortValue = -1;
   /** @internal edited header values: name and bytes */
   edits: { name: string; bytes: Buffer }[] | undefined = undefined;
   private callIdText: string | undefined = undefined;
   private typed: unknown[] | undefined = undefined;
+  private text: string | undefined = undefined;
   /** @internal */ bodyBytes: Buffer | undefined = undefined;
 
   constructor(buf: Buffer, isRequest: boolean, method: string, status: number, cseq: number) {
@@ -74,7 +81,7 @@ export class SipMessage {
 
   /** The Request-URI as written (requests), '' for responses. */
   get requestUriText(): string {
-    return this.buf.toString('utf8', this.uriStart, this.uriEnd);
+    return utf8(this.buf, this.uriStart, this.uriEnd);
   }
 
   /** The Request-URI parsed; undefined for responses or when it does not parse. */
@@ -86,7 +93,7 @@ export class SipMessage {
 
   /** The Reason-Phrase of a response (UTF-8), '' for requests. */
   get reason(): string {
-    return this.buf.toString('utf8', this.reasonStart, this.reasonEnd);
+    return utf8(this.buf, this.reasonStart, this.reasonEnd);
   }
 
   get callId(): string {
@@ -96,18 +103,30 @@ export class SipMessage {
 
   get fromTag(): string | undefined {
     if (this.edits !== undefined) return this.get(HeaderId.From)?.tag;
-    return this.fromTagStart < 0 ? undefined : this.buf.toString('utf8', this.fromTagStart, this.fromTagEnd);
+    return this.fromTagStart < 0 ? undefined : utf8(this.buf, this.fromTagStart, this.fromTagEnd);
   }
 
   get toTag(): string | undefined {
     if (this.edits !== undefined) return this.get(HeaderId.To)?.tag;
-    return this.toTagStart < 0 ? undefined : this.buf.toString('utf8', this.toTagStart, this.toTagEnd);
+    return this.toTagStart < 0 ? undefined : utf8(this.buf, this.toTagStart, this.toTagEnd);
   }
 
   /** The branch parameter of the top Via (RFC 3261 §17.2.3 transaction key). */
   get branch(): string | undefined {
     if (this.edits !== undefined) return this.topVia?.branch;
-    return this.branchStart < 0 ? undefined : this.buf.toString('utf8', this.branchStart, this.branchEnd);
+    return this.branchStart < 0 ? undefined : utf8(this.buf, this.branchStart, this.branchEnd);
+  }
+
+  /** sent-by host of the top Via (IPv6 in brackets), as the transaction layer matches it (§17.2.3). */
+  get viaHost(): string | undefined {
+    if (this.edits !== undefined) return this.topVia?.host;
+    return this.viaHostStart < 0 ? undefined : ascii(this.buf, this.viaHostStart, this.viaHostEnd);
+  }
+
+  /** sent-by port of the top Via; undefined when it has none. */
+  get viaPort(): number | undefined {
+    if (this.edits !== undefined) return this.topVia?.port;
+    return this.viaPortValue < 0 ? undefined : this.viaPortValue;
   }
 
   /** The top Via value (first value of the first Via header). */
@@ -145,7 +164,7 @@ export class SipMessage {
     let e = s;
     const b = this.buf;
     while (e < b.length && b[e] !== 0x3a && b[e] !== 0x20 && b[e] !== 0x09) e++;
-    return b.toString('latin1', s, e);
+    return ascii(b, s, e);
   }
 
   /** Value of field `i`, folds replaced by one space (RFC 3261 §7.3.1). */
@@ -154,7 +173,8 @@ export class SipMessage {
     const src = this.source(i);
     const s = this.h[i * 4 + 2]!;
     const e = this.h[i * 4 + 3]!;
-    return (f & FOLDED) !== 0 ? unfoldedText(src, s, e) : src.toString('utf8', s, e);
+    if ((f & FOLDED) !== 0) return unfoldedText(src, s, e);
+    return src === this.buf && this.text ? this.text.slice(s, e) : utf8(src, s, e);
   }
 
   /** Index of the first field with `id` (or the given extension name), from `from`; -1 if none. */
@@ -209,13 +229,34 @@ export class SipMessage {
   }
 
   private parsed(id: HeaderId): { ok: true; value: unknown } | { ok: false; error: string } | undefined {
-    const cache = (this.typed ??= new Array<unknown>(HEADER_ID_COUNT));
-    let r = cache[id] as { ok: true; value: unknown } | { ok: false; error: string } | null | undefined;
+    // Cached at the index of the header's first line (a small array, one slot per line).
+    const i = this.indexOf(id);
+    if (i < 0) return undefined;
+    const cache = (this.typed ??= new Array<unknown>(this.headerCount));
+    let r = cache[i] as { ok: true; value: unknown } | { ok: false; error: string } | null | undefined;
     if (r === undefined) {
-      r = parseHeaderValue(this, id) ?? null;
-      cache[id] = r;
+      const text = this.headerText();
+      useText(text === '' ? undefined : this.buf, text);
+      try {
+        r = parseHeaderValue(this, id) ?? null;
+      } finally {
+        useText(undefined, '');
+      }
+      cache[i] = r;
     }
     return r ?? undefined;
+  }
+
+  /**
+   * @internal The start line and header section decoded once (from offset 0 so offsets match),
+   * or '' when they hold non-ASCII bytes (then ranges are decoded one by one).
+   */
+  headerText(): string {
+    if (this.text === undefined) {
+      const head = this.buf.subarray(0, this.bodyStart);
+      this.text = isAscii(head) ? head.toString('latin1') : '';
+    }
+    return this.text;
   }
 
   /** @internal drops caches after an edit */

@@ -1,11 +1,12 @@
 // Typed parsing of the address-like headers from byte ranges: Via, From/To, Contact, Route,
 // Record-Route, Path, Refer-To, Referred-By, P-Asserted-Identity, Call-Info/Alert-Info.
-import { COMMA, skipLws, decimalValue } from './bytes.js';
-import type { ContactValue, InfoValue, NameAddr, Via } from './header-types.js';
+import { utf8, ascii } from './bytes.js';
+import { COMMA, skipLws } from './bytes.js';
+import type { ContactValue, InfoValue, NameAddr, Params, Via } from './header-types.js';
 import { newNameAddrRanges, scanNameAddr, type NameAddrRanges } from './scan-name-addr.js';
 import { paramsMap, scanError, unquote } from './scan-params.js';
 import { newViaRanges, scanVia } from './scan-via.js';
-import { parseUri } from './uri/index.js';
+import { parseUri, type Uri } from './uri/index.js';
 
 /** Appends parsed values to `out`; returns an error reason or undefined. */
 export type ListParser<T> = (b: Buffer, s: number, e: number, out: T[]) => string | undefined;
@@ -31,35 +32,57 @@ function eachElement(b: Buffer, s: number, e: number, one: (p: number) => number
   }
 }
 
-function buildNameAddr(b: Buffer, r: NameAddrRanges, params: number[]): NameAddr | string {
-  const uriText = b.toString('utf8', r.uriStart, r.uriEnd);
-  const uri = parseUri(uriText);
-  if (!uri.ok) return where(`bad URI: ${uri.error}`, r.uriStart);
-  let displayName: string | undefined;
-  if (r.displayStart >= 0) {
-    displayName = b[r.displayStart] === 0x22 ? unquote(b, r.displayStart, r.displayEnd) : b.toString('utf8', r.displayStart, r.displayEnd);
+/**
+ * A name-addr whose URI is parsed on first read of `uri` (most readers only want the tag or
+ * the text). A URI that does not parse reads as an opaque URI; `uriError` says why.
+ */
+export class ParsedNameAddr implements NameAddr {
+  private parsedUri: Uri | undefined = undefined;
+  private fault: string | undefined = undefined;
+  constructor(
+    readonly displayName: string | undefined,
+    readonly uriText: string,
+    readonly params: Params,
+    readonly tag: string | undefined,
+  ) {}
+
+  get uri(): Uri {
+    if (this.parsedUri === undefined) {
+      const r = parseUri(this.uriText);
+      if (r.ok) this.parsedUri = r.value;
+      else {
+        this.fault = r.error;
+        const colon = this.uriText.indexOf(':');
+        this.parsedUri = { scheme: colon < 0 ? '' : this.uriText.slice(0, colon), value: this.uriText.slice(colon + 1) };
+      }
+    }
+    return this.parsedUri;
   }
-  const map = paramsMap(b, params, r.paramsFrom);
-  return { displayName, uri: uri.value, uriText, params: map, tag: map.get('tag') };
+
+  get uriError(): string | undefined {
+    void this.uri;
+    return this.fault;
+  }
 }
 
-function nameAddrList(needBrackets: boolean): ListParser<NameAddr> {
-  return (b, s, e, out) => {
-    let bad: string | undefined;
-    const err = eachElement(b, s, e, (p) => {
+function buildNameAddr(b: Buffer, r: NameAddrRanges, params: number[]): ParsedNameAddr {
+  let displayName: string | undefined;
+  if (r.displayStart >= 0) {
+    displayName = b[r.displayStart] === 0x22 ? unquote(b, r.displayStart, r.displayEnd) : utf8(b, r.displayStart, r.displayEnd);
+  }
+  const map = paramsMap(b, params, r.paramsFrom);
+  return new ParsedNameAddr(displayName, utf8(b, r.uriStart, r.uriEnd), map, map.get('tag'));
+}
+
+function nameAddrList(needBrackets: boolean): ListParser<ParsedNameAddr> {
+  return (b, s, e, out) =>
+    eachElement(b, s, e, (p) => {
       scratch.length = 0;
       const q = scanNameAddr(b, p, e, naRanges, scratch, needBrackets, true);
       if (q < 0) return q;
-      const v = buildNameAddr(b, naRanges, scratch);
-      if (typeof v === 'string') {
-        bad = v;
-        return e;
-      }
-      out.push(v);
+      out.push(buildNameAddr(b, naRanges, scratch));
       return q;
     });
-    return err ?? bad;
-  };
 }
 
 /** Route, Record-Route, Path, Service-Route: name-addr only (RFC 3261 §20.30, §20.34). */
@@ -68,35 +91,38 @@ export const parseRouteList = nameAddrList(true);
 export const parseNameAddrList = nameAddrList(false);
 
 /** From, To, Refer-To, Referred-By: one name-addr / addr-spec with parameters. */
-export function parseNameAddr(b: Buffer, s: number, e: number): NameAddr | string {
+export function parseNameAddr(b: Buffer, s: number, e: number): ParsedNameAddr | string {
   scratch.length = 0;
   const q = scanNameAddr(b, s, e, naRanges, scratch, false, false);
   if (q < 0) return where(scanError.reason, scanError.at);
   return buildNameAddr(b, naRanges, scratch);
 }
 
-/** Contact values with their RFC 3261 §20.10 / RFC 5626 parameters read out. */
+/** A Contact value with its RFC 3261 §20.10 / RFC 5626 §4.1 parameters read out. */
+class ParsedContact extends ParsedNameAddr implements ContactValue {
+  expires: number | undefined = undefined;
+  q: number | undefined = undefined;
+  instance: string | undefined = undefined;
+  regId: number | undefined = undefined;
+}
+
 export const parseContactList: ListParser<ContactValue> = (b, s, e, out) => {
-  const inner: NameAddr[] = [];
+  const inner: ParsedNameAddr[] = [];
   const err = parseNameAddrList(b, s, e, inner);
   if (err !== undefined) return err;
   for (const na of inner) {
     const p = na.params;
-    const expires = p.get('expires');
-    const q = p.get('q');
-    const regId = p.get('reg-id');
-    let instance = p.get('+sip.instance');
-    if (instance !== undefined && instance.startsWith('<') && instance.endsWith('>')) instance = instance.slice(1, -1);
-    const c: ContactValue = {
-      ...na,
-      expires: expires === undefined ? undefined : deltaSeconds(expires),
-      q: q === undefined ? undefined : qValue(q),
-      instance,
-      regId: regId === undefined ? undefined : deltaSeconds(regId),
-    };
-    if (expires !== undefined && c.expires === undefined) return `bad expires parameter "${expires}"`;
-    if (q !== undefined && c.q === undefined) return `bad q parameter "${q}"`;
-    if (regId !== undefined && c.regId === undefined) return `bad reg-id parameter "${regId}"`;
+    const c = new ParsedContact(na.displayName, na.uriText, p, na.tag);
+    if (p.size > 0) {
+      const expires = p.get('expires');
+      const q = p.get('q');
+      const regId = p.get('reg-id');
+      const instance = p.get('+sip.instance');
+      c.instance = instance !== undefined && instance.startsWith('<') && instance.endsWith('>') ? instance.slice(1, -1) : instance;
+      if (expires !== undefined && (c.expires = deltaSeconds(expires)) === undefined) return `bad expires parameter "${expires}"`;
+      if (q !== undefined && (c.q = qValue(q)) === undefined) return `bad q parameter "${q}"`;
+      if (regId !== undefined && (c.regId = deltaSeconds(regId)) === undefined) return `bad reg-id parameter "${regId}"`;
+    }
     out.push(c);
   }
   return undefined;
@@ -113,9 +139,9 @@ export const parseViaList: ListParser<Via> = (b, s, e, out) =>
     const rport = params.get('rport');
     const ttl = params.get('ttl');
     out.push({
-      protocol: `${b.toString('latin1', r.protocolStart, r.protocolEnd)}/${b.toString('latin1', r.versionStart, r.versionEnd)}`,
-      transport: b.toString('latin1', r.transportStart, r.transportEnd).toUpperCase(),
-      host: b.toString('latin1', r.hostStart, r.hostEnd),
+      protocol: `${ascii(b, r.protocolStart, r.protocolEnd)}/${ascii(b, r.versionStart, r.versionEnd)}`,
+      transport: ascii(b, r.transportStart, r.transportEnd).toUpperCase(),
+      host: ascii(b, r.hostStart, r.hostEnd),
       port: r.port < 0 ? undefined : r.port,
       params,
       branch: params.get('branch'),
@@ -133,7 +159,7 @@ export const parseInfoList: ListParser<InfoValue> = (b, s, e, out) =>
     scratch.length = 0;
     const q = scanNameAddr(b, p, e, naRanges, scratch, true, true);
     if (q < 0) return q;
-    const uriText = b.toString('utf8', naRanges.uriStart, naRanges.uriEnd);
+    const uriText = utf8(b, naRanges.uriStart, naRanges.uriEnd);
     const uri = parseUri(uriText);
     out.push({ uriText, uri: uri.ok ? uri.value : undefined, params: paramsMap(b, scratch, naRanges.paramsFrom) });
     return q;
@@ -141,9 +167,16 @@ export const parseInfoList: ListParser<InfoValue> = (b, s, e, out) =>
 
 /** delta-seconds (and other 32-bit counters): digits up to 2^32-1, else undefined. */
 export function deltaSeconds(text: string): number | undefined {
-  const b = Buffer.from(text, 'latin1');
-  const v = decimalValue(b, 0, b.length, 0xffffffff);
-  return v < 0 ? undefined : v;
+  const n = text.length;
+  if (n === 0) return undefined;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+    if (v > 0xffffffff) return undefined;
+  }
+  return v;
 }
 
 /** qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) (RFC 3261 §25.1). */

@@ -1,6 +1,7 @@
 // Typed parsing of WWW-Authenticate / Proxy-Authenticate / Authorization /
 // Proxy-Authorization (RFC 3261 §20.27, §20.28, §20.44, §25.1; RFC 7616 §3.3-3.4),
 // Authentication-Info (§20.6) and Date (§20.17).
+import { utf8, ascii } from './bytes.js';
 import { COMMA, DQUOTE, EQUAL, quotedEnd, skipLws, tokenEnd, cls, LWS } from './bytes.js';
 import type { AuthValue } from './header-types.js';
 import type { ListParser } from './parse-address-headers.js';
@@ -33,10 +34,10 @@ function authParams(b: Buffer, p: number, e: number, params: Map<string, string>
     } else {
       const q = tokenEnd(b, p, e);
       if (q === p) return at('expected an auth-param value', p);
-      value = b.toString('utf8', p, q);
+      value = utf8(b, p, q);
       p = q;
     }
-    const name = b.toString('latin1', ns, ne).toLowerCase();
+    const name = ascii(b, ns, ne).toLowerCase();
     if (!params.has(name)) params.set(name, value);
     p = skipLws(b, p, e);
     if (p >= e) return p;
@@ -56,7 +57,7 @@ export const parseAuthList: ListParser<AuthValue> = (b, s, e, out) => {
   for (;;) {
     const se = tokenEnd(b, p, e);
     if (se === p) return at('expected an auth scheme', p);
-    const scheme = b.toString('latin1', p, se);
+    const scheme = ascii(b, p, se);
     const params = new Map<string, string>();
     const rs = skipLws(b, se, e);
     if (rs < e && se === rs) return at('expected whitespace after the auth scheme', se);
@@ -70,10 +71,10 @@ export const parseAuthList: ListParser<AuthValue> = (b, s, e, out) => {
       let q = rs;
       while (q < e && b[q] !== COMMA && (cls[b[q]!]! & LWS) === 0) q++;
       if (skipLws(b, q, e) < e) return r;
-      out.push({ scheme, params, raw: b.toString('utf8', rs, q) });
+      out.push({ scheme, params, raw: utf8(b, rs, q) });
       return undefined;
     }
-    out.push({ scheme, params, raw: b.toString('utf8', rs, r) });
+    out.push({ scheme, params, raw: utf8(b, rs, r) });
     if (r >= e) return undefined;
     p = skipLws(b, r + 1, e);
   }
@@ -95,7 +96,7 @@ const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
  * (RFC 3261 §20.17; RFC 4475 §3.1.2.12: only GMT is valid).
  */
 export function parseSipDate(b: Buffer, s: number, e: number): Date | string {
-  const t = b.toString('latin1', skipLws(b, s, e), e).trim();
+  const t = ascii(b, skipLws(b, s, e), e).trim();
   const parts = t.split(' ');
   if (parts.length !== 6) return 'expected "wkday, DD Mon YYYY HH:MM:SS GMT"';
   const [wk, dd, mon, yyyy, time, zone] = parts as [string, string, string, string, string, string];

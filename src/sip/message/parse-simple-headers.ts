@@ -1,4 +1,5 @@
 // Typed parsing of the token, number and media-type headers from byte ranges.
+import { utf8, ascii } from './bytes.js';
 import { cls, COMMA, DIGIT, DQUOTE, LWS, quotedEnd, skipLws, SLASH, tokenEnd, decimalValue, trimEnd } from './bytes.js';
 import type {
   CSeqValue, EventValue, MediaType, RAckValue, ReasonValue, ReplacesValue, RetryAfterValue,
@@ -31,7 +32,7 @@ export const parseTokenList: ListParser<string> = (b, s, e, out) => {
   for (;;) {
     const t = tokenEnd(b, p, e);
     if (t === p) return at('expected a token', p);
-    out.push(b.toString('latin1', p, t));
+    out.push(ascii(b, p, t));
     p = skipLws(b, t, e);
     if (p >= e) return undefined;
     if (b[p] !== COMMA) return at('expected ","', p);
@@ -48,7 +49,7 @@ function tokenParams(b: Buffer, p: number, e: number, list: boolean): { value: s
   const q = scanParams(b, t, e, scratch);
   if (q < 0) return at(scanError.reason, scanError.at);
   if (q < e && !(list && b[q] === COMMA)) return at('unexpected character', q);
-  return { value: b.toString('latin1', p, t), params: paramsMap(b, scratch, 0), end: q };
+  return { value: ascii(b, p, t), params: paramsMap(b, scratch, 0), end: q };
 }
 
 export function parseTokenWithParams(b: Buffer, s: number, e: number): TokenWithParams | string {
@@ -101,7 +102,7 @@ export function parseCSeq(b: Buffer, s: number, e: number): CSeqValue | string {
   const t = tokenEnd(b, m, e);
   if (t === m) return at('missing method', m);
   if (skipLws(b, t, e) !== e) return at('unexpected text after the method', t);
-  return { seq, method: b.toString('latin1', m, t) };
+  return { seq, method: ascii(b, m, t) };
 }
 
 /** RAck (RFC 3262 §7.2): response-num LWS CSeq-num LWS Method. */
@@ -129,7 +130,7 @@ function mediaType(b: Buffer, p: number, e: number, list: boolean, out: MediaTyp
   const r = scanParams(b, u, e, scratch);
   if (r < 0) return at(scanError.reason, scanError.at);
   if (r < e && !(list && b[r] === COMMA)) return at('unexpected character', r);
-  out.push({ type: b.toString('latin1', p, t).toLowerCase(), subtype: b.toString('latin1', q, u).toLowerCase(), params: paramsMap(b, scratch, 0) });
+  out.push({ type: ascii(b, p, t).toLowerCase(), subtype: ascii(b, q, u).toLowerCase(), params: paramsMap(b, scratch, 0) });
   return r;
 }
 
@@ -164,7 +165,7 @@ export function parseReplaces(b: Buffer, s: number, e: number): ReplacesValue | 
   const toTag = params.get('to-tag');
   const fromTag = params.get('from-tag');
   if (toTag === undefined || fromTag === undefined) return 'Replaces needs to-tag and from-tag';
-  return { callId: b.toString('utf8', p, q), toTag, fromTag, earlyOnly: params.has('early-only'), params };
+  return { callId: utf8(b, p, q), toTag, fromTag, earlyOnly: params.has('early-only'), params };
 }
 
 /** Retry-After (RFC 3261 §20.33): delta-seconds [comment] *(;param). */
@@ -184,7 +185,7 @@ export function parseRetryAfter(b: Buffer, s: number, e: number): RetryAfterValu
       else if (b[q] === 0x29 && --depth === 0) break;
     }
     if (q >= e) return at('unterminated comment', cs);
-    comment = b.toString('utf8', cs + 1, q);
+    comment = utf8(b, cs + 1, q);
     q++;
   }
   scratch.length = 0;
@@ -228,7 +229,7 @@ export const parseWarningList: ListParser<WarningValue> = (b, s, e, out) => {
     if (t >= e || b[t] !== DQUOTE) return at('missing warn-text', t);
     const te = quotedEnd(b, t, e);
     if (te < 0) return at('unterminated warn-text', t);
-    out.push({ code: decimalValue(b, p, d, 999), agent: b.toString('utf8', a, ae), text: b.toString('utf8', t + 1, te - 1) });
+    out.push({ code: decimalValue(b, p, d, 999), agent: utf8(b, a, ae), text: utf8(b, t + 1, te - 1) });
     p = skipLws(b, te, e);
     if (p >= e) return undefined;
     if (b[p] !== COMMA) return at('expected ","', p);

@@ -148,6 +148,9 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
           msg.iVia = k;
           params.length = 0;
           if (scanVia(b, valueStart, valueEnd, viaRanges, params) < 0) return badHeader(isRequest, id, scanError.reason, scanError.at);
+          msg.viaHostStart = viaRanges.hostStart;
+          msg.viaHostEnd = viaRanges.hostEnd;
+          msg.viaPortValue = viaRanges.port;
           const j = findParam(b, params, 0, 'branch');
           if (j >= 0 && params[j + 2]! >= 0) {
             msg.branchStart = params[j + 2]!;

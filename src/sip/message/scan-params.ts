@@ -1,5 +1,6 @@
 // Header parameters (`;name[=value]`, RFC 3261 §25.1 generic-param) found as byte ranges, so
 // the eager scan can pick one parameter (tag, branch) without building a map or strings.
+import { utf8, ascii } from './bytes.js';
 import { cls, DQUOTE, EQUAL, LWS, PVALUE, quotedEnd, SEMI, skipLws, TOKEN, BACKSLASH } from './bytes.js';
 
 /** Why the last scan failed (set when a scanner returns -1). */
@@ -60,7 +61,7 @@ export function unquote(b: Buffer, p: number, q: number): string {
   const e = q - 1;
   let i = s;
   while (i < e && b[i] !== BACKSLASH) i++;
-  if (i === e) return b.toString('utf8', s, e);
+  if (i === e) return utf8(b, s, e);
   const parts: number[] = [];
   for (i = s; i < e; i++) {
     if (b[i] === BACKSLASH) i++;
@@ -72,14 +73,34 @@ export function unquote(b: Buffer, p: number, q: number): string {
 /** A value range as text: quoted strings unquoted, tokens as written. Empty for a missing value. */
 export function valueText(b: Buffer, vs: number, ve: number): string {
   if (vs < 0) return '';
-  return b[vs] === DQUOTE ? unquote(b, vs, ve) : b.toString('utf8', vs, ve);
+  return b[vs] === DQUOTE ? unquote(b, vs, ve) : utf8(b, vs, ve);
+}
+
+// Common parameter names by length, so reading them makes no new string.
+const commonNames: string[][] = [];
+for (const n of ['tag', 'branch', 'rport', 'received', 'maddr', 'ttl', 'lr', 'transport', 'user', 'expires', 'q',
+  '+sip.instance', 'reg-id', 'pub-gruu', 'temp-gruu', 'refresher', 'id', 'reason', 'retry-after', 'purpose',
+  'handling', 'duration', 'cause', 'text', 'boundary', 'charset', 'method', 'ftag', 'ob', 'gr']) {
+  (commonNames[n.length] ??= []).push(n);
+}
+
+/** Lowercased name of `b[s, e)` (token chars), from the common-name table when it is there. */
+export function paramName(b: Buffer, s: number, e: number): string {
+  const bucket = commonNames[e - s];
+  if (bucket !== undefined) {
+    next: for (const n of bucket) {
+      for (let k = 0; k < n.length; k++) if ((b[s + k]! | 0x20) !== n.charCodeAt(k)) continue next;
+      return n;
+    }
+  }
+  return ascii(b, s, e).toLowerCase();
 }
 
 /** Parameters from `out[from..]` as a map: lowercased names, unquoted values ('' when absent). */
 export function paramsMap(b: Buffer, out: readonly number[], from: number): Map<string, string> {
   const m = new Map<string, string>();
   for (let i = from; i < out.length; i += 4) {
-    const name = b.toString('latin1', out[i]!, out[i + 1]!).toLowerCase();
+    const name = paramName(b, out[i]!, out[i + 1]!);
     if (!m.has(name)) m.set(name, valueText(b, out[i + 2]!, out[i + 3]!));
   }
   return m;

@@ -1,4 +1,5 @@
 // Start line of a request or response (RFC 3261 §7.1, §7.2, §25.1).
+import { ascii } from './bytes.js';
 import { cls, decimalValue, DIGIT, matchesLower, SP, HT, TOKEN } from './bytes.js';
 
 /** Result of scanning a start line: fills `line`, returns '' or the fault (with `line.at`). */
@@ -109,7 +110,7 @@ export function methodText(b: Buffer, p: number, q: number): string {
     while (i < len && m[i] === b[p + i]) i++;
     if (i === len) return knownMethods[k]!;
   }
-  return b.toString('latin1', p, q);
+  return ascii(b, p, q);
 }
 
 /** True for methods defined by RFC 3261 and its extensions that Handset knows. */

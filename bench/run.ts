@@ -1,0 +1,17 @@
+// `npm run bench`: runs each benchmark module in turn (optionally only the names given as
+// arguments). Add a benchmark by adding a line to the list.
+interface BenchModule {
+  run(): Promise<void> | void;
+}
+
+const benchmarks: { name: string; load: () => Promise<BenchModule> }[] = [
+  { name: 'sip-parser', load: () => import('./sip-parser.js') },
+  { name: 'sip-parser-fuzz', load: async () => ({ run: (await import('./sip-parser.js')).fuzz }) },
+];
+
+const only = process.argv.slice(2);
+for (const b of benchmarks) {
+  if (only.length > 0 && !only.includes(b.name)) continue;
+  process.stdout.write(`\n## ${b.name}\n`);
+  await (await b.load()).run();
+}
