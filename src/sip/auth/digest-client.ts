@@ -28,9 +28,14 @@ export interface DigestHeader {
   realm: string;
 }
 
-/** What a request carried, so a second challenge of the same realm (not stale) reads as a wrong password. */
+/**
+ * What a request carried, so a second challenge of the same realm (not stale) reads as a wrong
+ * password, and a second stale=true for the same request chain ends it (no endless retries).
+ */
 export interface DigestAttempt {
   readonly realms: readonly string[];
+  /** Realms already re-answered once because of stale=true. */
+  readonly staleRealms: readonly string[];
 }
 
 export interface DigestAnswer {
@@ -113,6 +118,7 @@ export class DigestClient {
     consider(challenges.proxyAuthenticate, 'Proxy-Authorization');
 
     const headers: DigestHeader[] = [];
+    const staleRealms = [...(previous?.staleRealms ?? [])];
     let unconfigured: DigestRefusal | undefined;
     for (const { name, plan } of best.values()) {
       // Credentials go only to realms configured for the account (issue: never answer a stranger).
@@ -120,11 +126,14 @@ export class DigestClient {
         unconfigured ??= { refused: 'realm-not-configured', realm: plan.realm };
         continue;
       }
-      if (previous?.realms.includes(plan.realm) && !plan.stale) return err({ refused: 'credentials-rejected', realm: plan.realm });
+      if (previous?.realms.includes(plan.realm)) {
+        if (!plan.stale || previous.staleRealms.includes(plan.realm)) return err({ refused: 'credentials-rejected', realm: plan.realm });
+        staleRealms.push(plan.realm);
+      }
       headers.push(this.#use(this.#adopt(name, plan), request));
     }
     if (headers.length === 0) return err(unconfigured ?? firstRefusal ?? { refused: 'no-challenge' });
-    return ok({ headers, attempt: { realms: headers.map((h) => h.realm) } });
+    return ok({ headers, attempt: { realms: headers.map((h) => h.realm), staleRealms } });
   }
 
   /** Pre-emptive credentials for a new request to `realm` with its cached nonce (nc + 1), if any. */

@@ -138,7 +138,7 @@ test('only configured realms are answered when a forked response carries several
       ['Proxy-Authorization', 'proxy.example.com'],
     ],
   );
-  assert.deepEqual(r.value.attempt.realms, [realm, 'proxy.example.com']);
+  assert.deepEqual(r.value.attempt, { realms: [realm, 'proxy.example.com'], staleRealms: [] });
 });
 
 test('stale=true is answered again without asking; a second plain challenge means rejected credentials', () => {
@@ -152,6 +152,9 @@ test('stale=true is answered again without asking; a second plain challenge mean
   assert.equal(p.nc, '00000001');
   const again = c.answer({ wwwAuthenticate: [ch({ nonce: 'n3', qop: 'auth' })] }, request, stale.value.attempt);
   assert.deepEqual(again, { ok: false, error: { refused: 'credentials-rejected', realm } });
+  // A server answering stale=true forever gets one silent retry per request, not a loop.
+  const staleAgain = c.answer({ wwwAuthenticate: [ch({ nonce: 'n4', qop: 'auth', stale: 'true' })] }, request, stale.value.attempt);
+  assert.deepEqual(staleAgain, { ok: false, error: { refused: 'credentials-rejected', realm } });
 });
 
 test('-sess keeps its cnonce (and session key) for the nonce; auth-int used when preferred or alone', () => {
