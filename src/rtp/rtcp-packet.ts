@@ -7,8 +7,10 @@ import {
   RTCP_APP, RTCP_BYE, RTCP_RR, RTCP_SDES, RTCP_SR,
   type RtcpPacket, type RtcpReportBlock, type RtcpSdesChunk, type RtcpSdesItem,
 } from './rtcp-types.js';
+import { RTCP_XR, parseXrBody, sizeOfXrBody, writeXrBody } from './rtcp-xr.js';
 
 export * from './rtcp-types.js';
+export * from './rtcp-xr.js';
 
 const REPORT_BLOCK_SIZE = 24;
 
@@ -116,6 +118,10 @@ export function parseRtcpPacket(buf: Buffer, offset = 0, length = buf.length - o
         type: 'app', subtype: count, ssrc: buf.readUInt32BE(pos), name: buf.toString('latin1', pos + 4, pos + 8), data: buf.subarray(pos + 8, end),
       } });
     }
+    case RTCP_XR: {
+      const xr = parseXrBody(buf, pos, end);
+      return xr.ok ? ok({ size, packet: xr.value }) : xr;
+    }
     default:
       return ok({ size, packet: { type: 'other', packetType, count, body: buf.subarray(pos, end) } });
   }
@@ -158,6 +164,7 @@ export function sizeOfRtcpPacket(pkt: RtcpPacket): number {
     case 'sdes': return 4 + pkt.chunks.reduce((n, c) => n + sdesChunkSize(c), 0);
     case 'bye': return 4 + pkt.sources.length * 4 + (pkt.reason === null ? 0 : pad4(1 + Buffer.byteLength(pkt.reason, 'utf8')));
     case 'app': return 12 + pkt.data.length;
+    case 'xr': return 4 + sizeOfXrBody(pkt);
     case 'other': return 4 + pkt.body.length;
   }
 }
@@ -240,6 +247,10 @@ export function writeRtcpPacket(pkt: RtcpPacket, buf: Buffer, offset = 0): numbe
       buf.writeUInt32BE(pkt.ssrc >>> 0, pos);
       buf.write(pkt.name, pos + 4, 'latin1');
       pkt.data.copy(buf, pos + 8);
+      break;
+    case 'xr':
+      type = RTCP_XR; count = 0;
+      writeXrBody(pkt, buf, pos);
       break;
     case 'other':
       type = pkt.packetType; count = pkt.count;

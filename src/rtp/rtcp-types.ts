@@ -1,4 +1,5 @@
 /** RTCP packet shapes (RFC 3550 §6.4 to §6.7). */
+import type { RtcpXr } from './rtcp-xr.js';
 
 export const RTCP_SR = 200;
 export const RTCP_RR = 201;
@@ -79,4 +80,4 @@ export interface RtcpOther {
   body: Buffer;
 }
 
-export type RtcpPacket = RtcpSenderReport | RtcpReceiverReport | RtcpSdes | RtcpBye | RtcpApp | RtcpOther;
+export type RtcpPacket = RtcpSenderReport | RtcpReceiverReport | RtcpSdes | RtcpBye | RtcpApp | RtcpXr | RtcpOther;

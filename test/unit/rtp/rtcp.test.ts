@@ -99,3 +99,22 @@ test('A.7 rtcp_interval: minimum interval, initial halving, sender/receiver band
   assert.deepEqual(reconsiderRtcpTimer(10, 13, 4), { send: false, at: 14 });
   assert.deepEqual(reconsiderRtcpTimer(10, 14, 4), { send: true });
 });
+
+test('RFC 3611 XR: VoIP metrics block (§4.7) and a raw receiver-reference-time block, from wire bytes and back', () => {
+  const voip = '07000008 00000002 0a051e28 0064012c 00320014 b5a7 7f 10 5d7f 2a1c 0300 0028 0050 00c8';
+  const rrt = '04000002 e5000000 80000000';
+  const wire = hex(rrWire + '80cf000d 00000001' + rrt + voip);
+  const r = parseRtcpCompound(wire);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.value[1], {
+    type: 'xr', ssrc: 1, blocks: [
+      { kind: 'raw', blockType: 4, typeSpecific: 0, data: hex('e5000000 80000000') },
+      { kind: 'voip-metrics', ssrc: 2, lossRate: 10, discardRate: 5, burstDensity: 30, gapDensity: 40, burstDuration: 100, gapDuration: 300,
+        roundTripDelay: 50, endSystemDelay: 20, signalLevel: -75, noiseLevel: -89, rerl: 127, gmin: 16, rFactor: 93, extRFactor: 127,
+        mosLq: 42, mosCq: 28, rxConfig: 3, jbNominal: 40, jbMaximum: 80, jbAbsMax: 200 },
+    ],
+  });
+  assert.deepEqual(encodeRtcpCompound(r.value), wire);
+  assert.deepEqual(parseRtcpCompound(hex(rrWire + '80cf0003 00000001 07000001 00000002')), { ok: false, error: 'packet 2: XR VoIP metrics block of 8 octets, not 36' });
+  assert.deepEqual(parseRtcpCompound(hex(rrWire + '80cf0002 00000001 04000002')), { ok: false, error: 'packet 2: XR block 4 past the end' });
+});
