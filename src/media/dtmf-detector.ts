@@ -191,19 +191,22 @@ export class DtmfDetector {
   }
 
   /**
-   * The whole longest window lies inside the tone: its first and last quarters carry their
-   * share of the energy. Without this, silence (which adds no energy) lets half-filled windows
-   * hit and blurs the start, end and duration of a digit.
+   * Cheap gates before any filter runs: the window holds at least two tones' minimum energy
+   * (silence, the common case, stops here), and the whole longest window lies inside the tone,
+   * its first and last quarters carrying their share of the energy. Without the second,
+   * silence (which adds no energy) lets half-filled windows hit and blurs start, end and
+   * duration of a digit.
    */
-  private windowFilled(): boolean {
+  private worthClassifying(): boolean {
     const q = this.longest >> 2;
     const start = this.filled - this.longest;
     const whole = meanSquare(this.history, start, this.longest);
+    if (whole < 2 * this.minTone) return false;
     return meanSquare(this.history, start, q) > 0.5 * whole && meanSquare(this.history, this.filled - q, q) > 0.5 * whole;
   }
 
   private classify(): string | null {
-    if (!this.windowFilled()) return null;
+    if (!this.worthClassifying()) return null;
     const row = this.strongest(this.rows);
     if (!row) return null;
     const col = this.strongest(this.cols);

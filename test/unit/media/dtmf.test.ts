@@ -14,6 +14,7 @@ import {
   type DtmfEvent,
   type ToneSpec,
 } from '../../../src/media/index.js';
+import { pcmaCodec, pcmuCodec } from '../../../src/codecs/index.js';
 
 const RATE = 8000;
 
@@ -170,4 +171,25 @@ test('generator output is phase-continuous across odd frame sizes', () => {
   b.send('7');
   for (let i = 0; i < 800; i += 37) b.generate(parts.subarray(i, Math.min(800, i + 37)));
   assert.deepEqual(parts, whole);
+});
+
+test('digits survive a G.711 round trip (PCMU and PCMA), as they arrive over RTP', () => {
+  for (const codec of [pcmuCodec, pcmaCodec]) {
+    const gen = new DtmfGenerator({ sampleRate: RATE, toneMs: 60, pauseMs: 60 });
+    gen.send('147*2580369#ABCD');
+    const enc = codec.createEncoder();
+    const dec = codec.createDecoder();
+    const det = new DtmfDetector();
+    const frame = new Int16Array(160);
+    const payload = Buffer.alloc(160);
+    const decoded = new Int16Array(160);
+    const events: DtmfEvent[] = [];
+    for (let f = 0; f < 110; f++) {
+      gen.generate(frame);
+      enc.encode(frame, payload);
+      dec.decode(payload, decoded);
+      events.push(...det.process(decoded));
+    }
+    assert.equal(digits([...events, ...det.flush()]), '147*2580369#ABCD', codec.name);
+  }
 });
