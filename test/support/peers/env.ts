@@ -86,6 +86,19 @@ export async function freePort(v6 = false): Promise<number> {
   throw new Error('no free loopback port found in 50 attempts');
 }
 
+/** A free port `p` whose successor `p + 1` is free too (baresip puts TLS on SIP port + 1). */
+export async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const p = await freePort();
+    const next = p + 1;
+    if (next > 65535 || handedOut.has(next)) continue;
+    if ((await tcpFree('127.0.0.1', next)) === undefined || !(await udpFree('127.0.0.1', next))) continue;
+    handedOut.add(next);
+    return p;
+  }
+  throw new Error('no free loopback port pair found in 50 attempts');
+}
+
 /** `n` distinct free ports (see `freePort`). */
 export async function freePorts(n: number, v6 = false): Promise<number[]> {
   const out: number[] = [];

@@ -139,7 +139,7 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
   const cfg = renderConfig(tpl, {
     DEBUG: String(opts.debug ?? 2),
     DOMAIN: esc(domain),
-    ALIAS_V6: ipv6 ? 'alias="[::1]"' : '',
+    ALIAS: /^[0-9.]+$|:|^localhost$/.test(domain) ? '' : `alias="${esc(domain)}"`,
     UDP_PORT: String(udpPort),
     TCP_PORT: String(tcpPort),
     TLS_PORT: String(tlsPort),
