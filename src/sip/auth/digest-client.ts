@@ -94,8 +94,8 @@ export class DigestClient {
   }
 
   /**
-   * Answers a 401/407. Per realm the strongest supported challenge is used (RFC 8760 §2.4,
-   * RFC 7616 §3.7); every configured realm challenged is answered (RFC 3261 §22.3). A realm
+   * Answers a 401/407. Per realm the strongest supported challenge is used: the local policy
+   * RFC 7616 §3.7 and RFC 8760 §2.4 allow instead of the server's order. Every configured realm challenged is answered (RFC 3261 §22.3). A realm
    * this request already answered is answered again only when the challenge says stale=true
    * (RFC 7616 §3.3); otherwise the credentials were rejected.
    */

@@ -224,3 +224,54 @@ test('server: a request without Via is dropped and counted; IST transport errors
   table.dispose();
   assert.equal(table.size, 0);
 });
+
+test('ICT and IST across a lossy in-memory UDP link: retransmissions recover, instants exact', () => {
+  const clock = new ManualClock(0);
+  const trace: string[] = [];
+  let dropRequests = 2;
+  let dropResponses = 1;
+  let server!: TransactionTable<Msg>;
+  let serverTx: Transaction<Msg> | undefined;
+  const client = new TransactionTable<Msg>({
+    clock,
+    buildAck: (invite, r) => ({ ...invite, method: 'ACK', toTag: r.toTag, label: `ACK ${r.status}` }),
+    onEvent: (e) => {
+      if (e.type === 'send') {
+        trace.push(`${clock.now()} client sends ${e.message.label}${e.message.method !== 'ACK' && dropRequests > 0 ? ' (lost)' : ''}`);
+        if (e.message.method !== 'ACK' && dropRequests-- > 0) return;
+        server.receiveRequest(e.message, false);
+      } else if (e.type === 'response') trace.push(`${clock.now()} client gets ${e.response.label}`);
+      else if (e.type === 'terminated') trace.push(`${clock.now()} client ${e.transaction.kind} ${e.reason}`);
+    },
+  });
+  server = new TransactionTable<Msg>({
+    clock,
+    buildAck: (i) => i,
+    onEvent: (e) => {
+      if (e.type === 'request') {
+        serverTx = e.transaction;
+        server.respond(e.transaction, resp(486));
+      } else if (e.type === 'send') {
+        trace.push(`${clock.now()} server sends ${e.message.label}${dropResponses > 0 ? ' (lost)' : ''}`);
+        if (dropResponses-- > 0) return;
+        client.receiveResponse(e.message);
+      } else if (e.type === 'terminated') trace.push(`${clock.now()} server ${e.transaction.kind} ${e.reason}`);
+    },
+  });
+  client.sendRequest(req('INVITE'), false);
+  clock.advance(3000);
+  assert.equal(serverTx?.state, 'confirmed');
+  clock.advance(40000);
+  assert.deepEqual(trace, [
+    '0 client sends INVITE (lost)',
+    '500 client sends INVITE (lost)',
+    '1500 client sends INVITE',
+    '1500 server sends 486 INVITE (lost)',
+    '2000 server sends 486 INVITE',
+    '2000 client sends ACK 486',
+    '2000 client gets 486 INVITE',
+    '7000 server ist completed',
+    '34000 client ict completed',
+  ]);
+  assert.equal(client.size + server.size, 0);
+});
