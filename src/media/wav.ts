@@ -129,36 +129,53 @@ export function parseWav(buf: Buffer): Result<ParsedWav> {
   return err(fmt ? 'WAV file has no data chunk' : 'WAV file has no fmt chunk');
 }
 
-const HEADER = 44;
+/** Size of the canonical header `writeWavHeader` writes. */
+export const WAV_HEADER_SIZE = 44;
+
+export interface WavFormat {
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+const widthOf = (encoding: WavEncoding): number => (encoding === 'pcm16' ? 2 : 1);
 
 /** Bytes of the WAV file `writeWav` produces. */
 export function sizeOfWav(audio: WavAudio, encoding: WavEncoding = 'pcm16'): number {
-  const width = encoding === 'pcm16' ? 2 : 1;
-  const data = audio.samples.length * width;
-  return HEADER + data + (data & 1);
+  const data = audio.samples.length * widthOf(encoding);
+  return WAV_HEADER_SIZE + data + (data & 1);
 }
 
-/** Writes a canonical 44-byte-header WAV at `offset`; returns bytes written. */
+/**
+ * Writes the canonical 44-byte header for `dataBytes` of audio. A recorder writes it first with
+ * the size unknown (0, which readers take as "to the end"), then again over it when done.
+ */
+export function writeWavHeader(format: WavFormat, dataBytes: number, buf: Buffer, offset = 0, encoding: WavEncoding = 'pcm16'): number {
+  if (offset + WAV_HEADER_SIZE > buf.length) throw new RangeError(`WAV header needs ${WAV_HEADER_SIZE} B at ${offset}`);
+  const width = widthOf(encoding);
+  const tag = encoding === 'pcm16' ? FORMAT_PCM : encoding === 'alaw' ? FORMAT_ALAW : FORMAT_ULAW;
+  let p = offset;
+  p += buf.write('RIFF', p, 'latin1');
+  p = buf.writeUInt32LE(WAV_HEADER_SIZE - 8 + dataBytes + (dataBytes & 1), p);
+  p += buf.write('WAVEfmt ', p, 'latin1');
+  p = buf.writeUInt32LE(16, p);
+  p = buf.writeUInt16LE(tag, p);
+  p = buf.writeUInt16LE(format.channels, p);
+  p = buf.writeUInt32LE(format.sampleRate, p);
+  p = buf.writeUInt32LE(format.sampleRate * format.channels * width, p);
+  p = buf.writeUInt16LE(format.channels * width, p);
+  p = buf.writeUInt16LE(width * 8, p);
+  p += buf.write('data', p, 'latin1');
+  p = buf.writeUInt32LE(dataBytes, p);
+  return p - offset;
+}
+
+/** Writes a whole WAV file (canonical header, then samples) at `offset`; returns bytes written. */
 export function writeWav(audio: WavAudio, buf: Buffer, offset = 0, encoding: WavEncoding = 'pcm16'): number {
   const size = sizeOfWav(audio, encoding);
   if (offset + size > buf.length) throw new RangeError(`WAV needs ${size} B at ${offset}, buffer has ${buf.length}`);
   if (audio.samples.length % audio.channels !== 0) throw new RangeError('samples are not whole frames');
-  const width = encoding === 'pcm16' ? 2 : 1;
-  const dataBytes = audio.samples.length * width;
-  const tag = encoding === 'pcm16' ? FORMAT_PCM : encoding === 'alaw' ? FORMAT_ALAW : FORMAT_ULAW;
-  let p = offset;
-  p += buf.write('RIFF', p, 'latin1');
-  p = buf.writeUInt32LE(size - 8, p);
-  p += buf.write('WAVEfmt ', p, 'latin1');
-  p = buf.writeUInt32LE(16, p);
-  p = buf.writeUInt16LE(tag, p);
-  p = buf.writeUInt16LE(audio.channels, p);
-  p = buf.writeUInt32LE(audio.sampleRate, p);
-  p = buf.writeUInt32LE(audio.sampleRate * audio.channels * width, p);
-  p = buf.writeUInt16LE(audio.channels * width, p);
-  p = buf.writeUInt16LE(width * 8, p);
-  p += buf.write('data', p, 'latin1');
-  p = buf.writeUInt32LE(dataBytes, p);
+  const dataBytes = audio.samples.length * widthOf(encoding);
+  let p = offset + writeWavHeader(audio, dataBytes, buf, offset, encoding);
   const s = audio.samples;
   if (encoding === 'pcm16') for (let i = 0; i < s.length; i++) p = buf.writeInt16LE(s[i]!, p);
   else {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alawToLinear, linearToAlaw, linearToUlaw, ulawToLinear } from '../../../src/codecs/index.js';
-import { encodeWav, parseWav, sizeOfWav, writeWav, type WavAudio } from '../../../src/media/index.js';
+import { encodeWav, parseWav, sizeOfWav, WAV_HEADER_SIZE, writeWav, writeWavHeader, type WavAudio } from '../../../src/media/index.js';
 
 const ramp = (n: number, step = 997): Int16Array => Int16Array.from({ length: n }, (_, i) => ((i * step) % 65536) - 32768);
 
@@ -158,4 +158,17 @@ test('malformed and unsupported files give clear reasons, never throw', () => {
   assert.match(reason(badAlign), /block align/);
   const truncatedFmt = riff(fmt(1, 1, 8000, 16)).subarray(0, 30);
   assert.match(reason(truncatedFmt), /fmt chunk runs past/);
+});
+
+test('recorder pattern: header with size 0 first, data appended, header rewritten at the end', () => {
+  const chunks = [Int16Array.from([1, -2, 3]), Int16Array.from([4, -5])];
+  const head = Buffer.alloc(WAV_HEADER_SIZE);
+  assert.equal(writeWavHeader({ sampleRate: 16000, channels: 1 }, 0, head), 44);
+  const body = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+  const unfinished = parseWav(Buffer.concat([head, body]));
+  assert.ok(unfinished.ok && unfinished.value.samples.length === 5, 'readable before the header is patched');
+  writeWavHeader({ sampleRate: 16000, channels: 1 }, body.length, head);
+  const file = Buffer.concat([head, body]);
+  assert.equal(file.readUInt32LE(4), file.length - 8);
+  assert.deepEqual(file, encodeWav({ sampleRate: 16000, channels: 1, samples: Int16Array.from([1, -2, 3, 4, -5]) }));
 });
