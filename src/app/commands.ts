@@ -1,5 +1,6 @@
 import type { Command } from '../cli/index.js';
 import { registerCommand } from './register-command.js';
+import { parseCommand } from './parse-command.js';
 
 /** The command table the `handset` binary offers. */
-export const commands: Command[] = [registerCommand];
+export const commands: Command[] = [registerCommand, parseCommand];

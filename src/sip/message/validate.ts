@@ -5,6 +5,7 @@
 import { HeaderId, headerNameOf } from './header-names.js';
 import { isTypedHeader } from './header-parsers.js';
 import type { Malformed } from './limits.js';
+import type { Contacts, NameAddr } from './header-types.js';
 import type { SipMessage } from './message.js';
 import { parseUri } from './uri/index.js';
 
@@ -14,6 +15,19 @@ export interface ValidateOptions {
 }
 
 const defaultSchemes = ['sip', 'sips', 'tel'];
+
+/** Name-addr URIs are parsed on first read; a full check reads them. */
+function uriFault(id: HeaderId, value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value !== 'object') return undefined;
+  const list: unknown[] = Array.isArray(value) ? value : 'contacts' in value ? (value as Contacts).contacts : [value];
+  for (const v of list) {
+    if (typeof v === 'object' && v !== null && 'uriError' in v) {
+      const e = (v as NameAddr).uriError;
+      if (e !== undefined) return `${headerNameOf(id)}: bad URI "${(v as NameAddr).uriText}": ${e}`;
+    }
+  }
+  return undefined;
+}
 
 function reject(msg: SipMessage, reason: string, offset: number | undefined, status: number, phrase: string): Malformed {
   const r: Malformed = { kind: 'malformed', reason };
@@ -46,7 +60,7 @@ export function validateMessage(msg: SipMessage, options?: ValidateOptions): Mal
     const id = msg.idAt(i);
     if (seen.has(id) || !isTypedHeader(id)) continue;
     seen.add(id);
-    const fault = msg.headerError(id);
+    const fault = msg.headerError(id) ?? uriFault(id, msg.get(id));
     if (fault !== undefined) {
       const name = headerNameOf(id);
       return reject(msg, fault, msg.h[i * 4 + 2], 400, `Bad ${name} Header`);
