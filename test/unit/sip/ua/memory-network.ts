@@ -113,13 +113,18 @@ export class MemoryTransport implements Transport {
   async send(d: Destination, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
     await Promise.resolve();
     if (this.closed) return err({ code: 'socket-error', message: 'closed' });
-    const conn = d.connectionId === undefined ? undefined : this.connections.get(d.connectionId);
+    // Connection reuse (RFC 3261 §18.1.1): an open connection to the same address is used again.
+    let connId = d.connectionId;
+    if (connId === undefined && d.transport !== 'udp') {
+      for (const [id, c] of this.connections) if (c.remote.transport === d.transport && c.remote.address === d.host && c.remote.port === d.port) connId = id;
+    }
+    const conn = connId === undefined ? undefined : this.connections.get(connId);
     const local = conn?.local ?? this.bound.find((e) => e.transport === d.transport) ?? { transport: d.transport, address: '127.0.0.1', port: this.net.allocatePort(), family: 'IPv4' };
     const packet: Packet = { at: this.net.clock.now(), from: local, to: d, text: bytes.toString('latin1') };
     this.net.log.push(packet);
     if (conn !== undefined) {
       if (!this.net.drop(packet)) conn.peer.deliver(bytes, conn.local, conn.remote, conn.peerConn);
-      return ok({ connectionId: d.connectionId!, local: conn.local });
+      return ok({ connectionId: connId!, local: conn.local });
     }
     const target = this.net.find(d.transport, d.host, d.port);
     if (d.transport === 'udp') {
