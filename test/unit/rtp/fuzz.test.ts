@@ -52,6 +52,10 @@ test('RTP, RFC 8285, RTCP and telephone-event parsers return results on garbage,
     { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, text: 'cname' }] }] },
     { type: 'bye', sources: [1], reason: 'x' },
     { type: 'app', subtype: 1, ssrc: 1, name: 'abcd', data: Buffer.alloc(4) },
+    { type: 'xr', ssrc: 1, blocks: [{ kind: 'raw', blockType: 4, typeSpecific: 0, data: Buffer.alloc(8) }, {
+      kind: 'voip-metrics', ssrc: 2, lossRate: 1, discardRate: 2, burstDensity: 3, gapDensity: 4, burstDuration: 5, gapDuration: 6, roundTripDelay: 7,
+      endSystemDelay: 8, signalLevel: -9, noiseLevel: -10, rerl: 11, gmin: 16, rFactor: 90, extRFactor: 127, mosLq: 41, mosCq: 40, rxConfig: 0,
+      jbNominal: 40, jbMaximum: 80, jbAbsMax: 200 }] },
   ]);
   const into = createRtpPacket();
   const rx = new TelephoneEventReceiver();
