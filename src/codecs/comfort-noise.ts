@@ -18,6 +18,9 @@ import { autocorrelation, LatticeSynthesisFilter, reflectionCoefficients } from 
 /** Model orders beyond this add nothing audible to background noise; also caps peer input work. */
 export const MAX_COMFORT_NOISE_ORDER = 16;
 
+/** Per-sample step of the generator's gain towards a new SID level. */
+const GAIN_GLIDE = 0.0125;
+
 /** RMS of 16-bit PCM. */
 export function rmsOf(pcm: Int16Array): number {
   if (pcm.length === 0) return 0;
@@ -46,7 +49,10 @@ export function analyzeComfortNoise(pcm: Int16Array, order = 0): ComfortNoisePay
  */
 export class ComfortNoiseGenerator {
   private readonly filter = new LatticeSynthesisFilter(MAX_COMFORT_NOISE_ORDER);
+  /** Gain in use; glides towards `targetGain` so a new SID does not step the level audibly. */
   private gain = 0;
+  private targetGain = 0;
+  private started = false;
   private seed: number;
 
   constructor(seed = 0x2545f491) {
@@ -61,15 +67,18 @@ export class ComfortNoiseGenerator {
     let predictionGain = 1;
     for (const ki of k) predictionGain *= 1 - ki * ki;
     // Uniform noise in [-1, 1) has variance 1/3, hence √3.
-    this.gain = rmsFromLevel(p.level) * Math.sqrt(3 * predictionGain);
-    if (p.level >= 127) this.gain = 0;
+    this.targetGain = p.level >= 127 ? 0 : rmsFromLevel(p.level) * Math.sqrt(3 * predictionGain);
+    if (!this.started) this.gain = this.targetGain; // first SID: start at its level
+    this.started = true;
   }
 
   /** Fills `out[0..count)` with noise; returns `count`. */
   generate(out: Int16Array, count = out.length): number {
     let s = this.seed;
-    const g = this.gain;
+    let g = this.gain;
+    const target = this.targetGain;
     for (let i = 0; i < count; i++) {
+      g += (target - g) * GAIN_GLIDE; // about 10 ms time constant at 8 kHz
       // xorshift32: cheap, adequate for noise
       s ^= s << 13;
       s ^= s >>> 17;
@@ -79,12 +88,15 @@ export class ComfortNoiseGenerator {
       out[i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
     }
     this.seed = s;
+    this.gain = g;
     return count;
   }
 
   reset(): void {
     this.filter.reset();
     this.gain = 0;
+    this.targetGain = 0;
+    this.started = false;
   }
 }
 

@@ -158,3 +158,18 @@ test('CN codec with order 0 sends the level only', () => {
   assert.equal(codec.createEncoder().encode(new Int16Array(160).fill(100), payload), 1);
   assert.equal(payload[0], levelFromRms(100));
 });
+
+test('generator glides to a new SID level instead of stepping, and starts at the first SID level', () => {
+  const g = new ComfortNoiseGenerator();
+  g.update({ level: 60, reflectionIndices: [] });
+  const first = new Int16Array(160);
+  g.generate(first);
+  assert.ok(Math.abs(20 * Math.log10(rmsOf(first) / rmsFromLevel(60))) < 2, 'first frame at level');
+  g.update({ level: 30, reflectionIndices: [] });
+  const next = new Int16Array(800);
+  g.generate(next);
+  const head = rmsOf(next.subarray(0, 16));
+  const tail = rmsOf(next.subarray(400));
+  assert.ok(head < rmsFromLevel(40), `no step: first 2 ms at ${head}`);
+  assert.ok(Math.abs(20 * Math.log10(tail / rmsFromLevel(30))) < 1, 'settled after 50 ms');
+});
