@@ -17,19 +17,29 @@ export class AesCounterMode {
 
   /** The keystream for the 16-octet initial counter `iv`, `length` octets long. */
   keystream(iv: Buffer, length: number): Buffer {
-    const blocks = (length + 15) >> 4;
-    const size = blocks << 4;
+    return this.keystreams(iv, 1, (length + 15) >> 4).subarray(0, length);
+  }
+
+  /**
+   * Keystreams for `count` initial counters laid out back to back in `ivs` (16 octets each),
+   * `blocksEach` blocks per counter, in one AES call: stream k is at [k * blocksEach * 16, ...).
+   */
+  keystreams(ivs: Buffer, count: number, blocksEach: number): Buffer {
+    const size = count * blocksEach * 16;
     if (this.counters.length < size) this.counters = Buffer.alloc(size);
     const c = this.counters;
-    for (let b = 0; b < blocks; b++) {
-      const o = b << 4;
-      for (let i = 0; i < 16; i++) c[o + i] = iv[i]!;
-      // §4.1.1: the counter block is IV + j (mod 2^128): add j at the low end with carry.
-      let carry = b;
-      for (let i = o + 15; i >= o && carry !== 0; i--) {
-        const v = c[i]! + (carry & 0xff);
-        c[i] = v & 0xff;
-        carry = (carry >>> 8) + (v >> 8);
+    let o = 0;
+    for (let k = 0; k < count; k++) {
+      const ivAt = k * 16;
+      for (let b = 0; b < blocksEach; b++, o += 16) {
+        for (let i = 0; i < 16; i++) c[o + i] = ivs[ivAt + i]!;
+        // §4.1.1: the counter block is IV + j (mod 2^128): add j at the low end with carry.
+        let carry = b;
+        for (let i = o + 15; i >= o && carry !== 0; i--) {
+          const v = c[i]! + (carry & 0xff);
+          c[i] = v & 0xff;
+          carry = (carry >>> 8) + (v >> 8);
+        }
       }
     }
     return this.ecb.update(c.subarray(0, size));

@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { AesCounterMode } from './aes-counter-mode.js';
 import { HmacSha1 } from './hmac-sha1.js';
+import { SrtpKeystreamCache } from './srtp-keystream-cache.js';
 
 export interface PacketCipher {
   readonly tagLength: number;
@@ -34,12 +35,14 @@ export class AesCmHmacCipher implements PacketCipher {
   private readonly ctr: AesCounterMode;
   private readonly salt: Buffer;
   private readonly hmac: HmacSha1;
+  private readonly keystreams: SrtpKeystreamCache;
   private readonly iv = Buffer.alloc(16);
 
   constructor(key: Buffer, salt: Buffer, authKey: Buffer, tagLength: number) {
     this.ctr = new AesCounterMode(key);
     this.salt = Buffer.from(salt);
     this.hmac = new HmacSha1(authKey);
+    this.keystreams = new SrtpKeystreamCache(this.ctr, this.salt);
     this.tagLength = tagLength;
   }
 
@@ -65,7 +68,7 @@ export class AesCmHmacCipher implements PacketCipher {
     const out = Buffer.allocUnsafe(len + this.tagLength);
     if (encrypt) {
       src.copy(out, 0, 0, hdrLen);
-      this.ctr.apply(this.setIv(ssrc, roc, seq), src, hdrLen, len, out, hdrLen);
+      this.keystreams.apply(ssrc, roc, seq, src, hdrLen, len, out, hdrLen);
     } else {
       src.copy(out, 0, 0, len);
     }
@@ -78,7 +81,7 @@ export class AesCmHmacCipher implements PacketCipher {
     const bodyLen = len - this.tagLength;
     const expected = this.tag(pkt, bodyLen, roc);
     if (!tagsEqual(expected, pkt, bodyLen, this.tagLength)) return false;
-    if (encrypt) this.ctr.apply(this.setIv(ssrc, roc, seq), pkt, hdrLen, bodyLen, pkt, hdrLen);
+    if (encrypt) this.keystreams.apply(ssrc, roc, seq, pkt, hdrLen, bodyLen, pkt, hdrLen);
     return true;
   }
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplayWindow, SRTP_PROFILES, SrtpContext, estimateRoc, writeRtpPacket, createRtpPacket, type SrtpProfile } from '../../../src/rtp/index.js';
+import {
+  AesCounterMode, ReplayWindow, SRTP_PROFILES, SrtpContext, createRtpPacket, deriveSrtpSessionKeys, estimateRoc, writeRtpPacket, type SrtpProfile,
+} from '../../../src/rtp/index.js';
 
 const profiles = Object.keys(SRTP_PROFILES) as SrtpProfile[];
 
@@ -173,4 +175,32 @@ test('the receive state map is capped (junk from many SSRCs cannot grow it: stat
   assert.equal(rx.remoteSourceCount, 4);
   assert.equal(rx.unprotectRtp(Buffer.alloc(200, 0x80)).ok, false);
   assert.equal(rx.remoteSourceCount, 4);
+});
+
+test('AES-CM keystreams made ahead in batches match the RFC 3711 §4.1.1 IV formula for any order, size and SSRC mix', () => {
+  const [k, s] = keys('AES_CM_128_HMAC_SHA1_80', 11);
+  const session = deriveSrtpSessionKeys('AES_CM_128_HMAC_SHA1_80', k, s);
+  const reference = new AesCounterMode(session.rtpKey);
+  const tx = new SrtpContext('AES_CM_128_HMAC_SHA1_80', k, s);
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const seqs = new Map<number, number>();
+  for (let i = 0; i < 400; i++) {
+    const ssrc = 1000 + rnd(10); // more SSRCs than the cache keeps
+    const seq = ((seqs.get(ssrc) ?? 65500) + 1 + (rnd(5) === 0 ? rnd(40) : 0)) & 0xffff; // runs, gaps, wraps
+    seqs.set(ssrc, seq);
+    const size = rnd(4) === 0 ? 1 + rnd(400) : 160;
+    const plain = rtp(seq, ssrc, size);
+    const prot = tx.protectRtp(plain);
+    const roc = tx.rolloverCounter(ssrc);
+    const iv = Buffer.alloc(16);
+    session.rtpSalt.copy(iv);
+    iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
+    iv.writeUInt32BE((iv.readUInt32BE(8) ^ roc) >>> 0, 8);
+    iv.writeUInt16BE(iv.readUInt16BE(12) ^ seq, 12);
+    const ks = reference.keystream(iv, size);
+    const expected = Buffer.from(plain.subarray(12));
+    for (let j = 0; j < size; j++) expected[j]! ^= ks[j]!;
+    assert.deepEqual(prot.subarray(12, 12 + size), expected, `packet ${i}: ssrc ${ssrc} seq ${seq} size ${size}`);
+  }
 });
