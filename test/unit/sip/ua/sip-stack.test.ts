@@ -1,0 +1,159 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseMessage, HeaderId, type SipMessage } from '../../../../src/sip/message/index.js';
+import { SipStack } from '../../../../src/sip/ua/index.js';
+import type { TransportKind } from '../../../../src/net/index.js';
+import { sharedDir } from '../../../support/paths.js';
+import { MemoryNetwork, SteppingClock, runFor, type MemoryTransport } from './memory-network.js';
+import { expectedFor } from './torture-expectations.js';
+
+/** A reply as the peer sees it: parsed when it parses (a 400 may copy the malformed lines it answers). */
+interface Reply {
+  status: number;
+  raw: string;
+  message: SipMessage | undefined;
+}
+
+interface Bench {
+  net: MemoryNetwork;
+  stack: SipStack;
+  peer: MemoryTransport;
+  inbox: Reply[];
+  send(text: string | Buffer, kind?: TransportKind): Promise<Reply[]>;
+}
+
+async function bench(): Promise<Bench> {
+  const net = new MemoryNetwork(new SteppingClock(0));
+  const t = net.transport();
+  await t.listen({ transport: 'udp', address: '192.0.2.1', port: 5060 });
+  await t.listen({ transport: 'tcp', address: '192.0.2.1', port: 5060 });
+  const stack = new SipStack({ transport: t, clock: net.clock, userAgent: 'Handset/test' });
+  const peer = net.transport();
+  await peer.listen({ transport: 'udp', address: '192.0.2.50', port: 5070 });
+  // Torture messages have no rport: their answers go to the sent-by port at the source address.
+  await peer.listen({ transport: 'udp', address: '192.0.2.50', port: 5060 });
+  const inbox: Reply[] = [];
+  peer.onEvent((e) => {
+    if (e.kind !== 'message') return;
+    const raw = e.bytes.toString('latin1');
+    const r = parseMessage(e.bytes, { datagram: true });
+    inbox.push({ status: Number(raw.split(' ')[1]), raw, message: r.kind === 'ok' ? r.message : undefined });
+  });
+  return {
+    net, stack, peer, inbox,
+    async send(text, kind = 'udp') {
+      const before = inbox.length;
+      await peer.send({ transport: kind, host: '192.0.2.1', port: 5060 }, Buffer.isBuffer(text) ? text : Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1'));
+      await runFor(net, 50);
+      return inbox.slice(before);
+    },
+  };
+}
+
+const options = (extra = '', via = 'SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bKopt1;rport') =>
+  `OPTIONS sip:handset@192.0.2.1 SIP/2.0
+Via: ${via}
+Max-Forwards: 70
+From: <sip:tester@example.com>;tag=t1
+To: <sip:handset@192.0.2.1>
+Call-ID: opt-1
+CSeq: 1 OPTIONS
+${extra}Content-Length: 0
+
+`;
+
+test('OPTIONS: 200 with Allow, Accept, Supported; rport answered to the source (RFC 3581 §4)', async () => {
+  const b = await bench();
+  const res = (await b.send(options()))[0]?.message;
+  assert.ok(res);
+  assert.equal(res.status, 200);
+  assert.equal(res.header(HeaderId.Allow), 'INVITE, ACK, CANCEL, BYE, OPTIONS');
+  assert.equal(res.header(HeaderId.Accept), 'application/sdp');
+  assert.equal(res.header(HeaderId.Supported), 'outbound, gruu, path');
+  assert.equal(res.header(HeaderId.Server), 'Handset/test');
+  assert.ok(res.toTag);
+  assert.equal(res.header(HeaderId.Via), 'SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bKopt1;rport=5070;received=192.0.2.50');
+  // It went to the packet's source, not to the (unreachable) sent-by.
+  const out = b.net.log.at(-1)!;
+  assert.deepEqual([out.to.host, out.to.port], ['192.0.2.50', 5070]);
+});
+
+test('request retransmission is absorbed: the same response again, one TU dispatch', async () => {
+  const b = await bench();
+  let seen = 0;
+  b.stack.onRequest(() => (seen++, false));
+  const first = await b.send(options());
+  const again = await b.send(options());
+  assert.equal(first[0]!.status, 200);
+  assert.equal(again[0]!.status, 200);
+  assert.equal(again[0]!.message!.toTag, first[0]!.message!.toTag);
+  assert.equal(b.stack.stats.requestsIn, 2);
+});
+
+test('merged request (same From tag, Call-ID, CSeq; other branch) → 482 (§8.2.2.2)', async () => {
+  const b = await bench();
+  await b.send(options());
+  const [res] = await b.send(options('', 'SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bKother;rport'));
+  assert.equal(res!.status, 482);
+  assert.equal(b.stack.stats.loopsDetected, 1);
+});
+
+test('Require with unknown option → 420 with Unsupported (§8.2.2.3)', async () => {
+  const b = await bench();
+  const [res] = await b.send(options('Require: foo, outbound\n'));
+  assert.equal(res!.status, 420);
+  assert.equal(res!.message!.header(HeaderId.Unsupported), 'foo');
+});
+
+test('BYE for an unknown dialog → 481 (§12.2.2)', async () => {
+  const b = await bench();
+  const [res] = await b.send(
+    options().replace(/OPTIONS/g, 'BYE').replace('To: <sip:handset@192.0.2.1>', 'To: <sip:handset@192.0.2.1>;tag=gone'),
+  );
+  assert.equal(res!.status, 481);
+});
+
+test('malformed request → the status the parser names, a Warning with the reason; the stack lives on', async () => {
+  const b = await bench();
+  const [res] = await b.send(options().replace('Via: SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bKopt1;rport', 'Via: SIP/2.0/UDP 10.1.1.1:5070;;,;,,'));
+  assert.equal(res!.status, 400);
+  assert.match(res!.raw, /^SIP\/2\.0 400 Bad Via Header\r\n/);
+  assert.match(res!.raw, /\r\nWarning: 399 handset "Via: [^"]+"\r\n/);
+  assert.match(res!.raw, /\r\nTo: <sip:handset@192\.0\.2\.1>;tag=\w+\r\n/);
+  assert.match(res!.raw, /\r\nCall-ID: opt-1\r\n/);
+  assert.equal(b.stack.stats.malformedRequests, 1);
+  const [ok] = await b.send(options());
+  assert.equal(ok!.status, 200);
+});
+
+test('malformed and foreign responses are dropped and counted', async () => {
+  const b = await bench();
+  const out = await b.send('SIP/2.0 4294967301 nope\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\nContent-Length: 0\n\n');
+  assert.deepEqual(out, []);
+  assert.equal(b.stack.stats.malformedResponses, 1);
+  await b.send('SIP/2.0 200 OK\nVia: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKx\nFrom: <sip:a@b>;tag=1\nTo: <sip:a@b>;tag=2\nCall-ID: x\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n');
+  assert.equal(b.stack.stats.strayResponses, 1);
+  assert.equal(b.stack.stats.internalErrors, 0);
+});
+
+const tortureDir = sharedDir('conformance', 'sip-torture');
+const files = readdirSync(tortureDir).filter((f) => f.endsWith('.dat')).sort();
+
+test('RFC 4475: every torture message gets its named handling; OPTIONS still answered', async () => {
+  assert.equal(files.length, 50);
+  const b = await bench();
+  const got: Record<string, number | null> = {};
+  for (const f of files) {
+    const replies = await b.send(readFileSync(join(tortureDir, f)));
+    const final = replies.find((r) => r.status >= 200);
+    got[f] = final?.status ?? null;
+    const want = expectedFor(f, 'udp');
+    if (want === null) assert.equal(got[f], null, `${f}: expected no answer, got ${got[f]}`);
+    else assert.ok(want.includes(got[f] ?? -1), `${f}: got ${got[f]}, expected one of ${want.join('/')}`);
+    const [ping] = await b.send(options().replace('branch=z9hG4bKopt1', `branch=z9hG4bK${f.replace(/\W/g, '')}`).replace('Call-ID: opt-1', `Call-ID: after-${f}`));
+    assert.equal(ping?.status, 200, `OPTIONS after ${f}`);
+  }
+  assert.equal(b.stack.stats.internalErrors, 0);
+});
