@@ -15,7 +15,8 @@ export interface AudioEncoder {
   /**
    * Encodes one frame. `pcm` holds `samples × channels` interleaved 16-bit samples, its length
    * being one allowed frame (see `AudioCodec.frameDurationsMs`). Writes the payload at the start
-   * of `out` and returns the number of bytes written. An `out` too small is a programmer error.
+   * of `out` and returns the number of bytes written; 0 means nothing to send for this frame
+   * (a codec's own DTX, e.g. Opus). An `out` too small is a programmer error.
    */
   encode(pcm: Int16Array, out: Buffer): number;
   /** Forgets all state (new stream, after a hold). */
@@ -25,8 +26,8 @@ export interface AudioEncoder {
 export interface AudioDecoder {
   /**
    * Decodes one payload into `out` (interleaved), returning samples written (per channel ×
-   * channels). Peer input: a payload that does not fit `out` is truncated to it, a malformed
-   * one yields 0 samples; never throws.
+   * channels); a payload may hold several frames or a codec SID frame. Peer input: a payload
+   * that does not fit `out` is truncated to it, a malformed one yields 0 samples; never throws.
    */
   decode(payload: Buffer, out: Int16Array): number;
   /**
@@ -35,6 +36,11 @@ export interface AudioDecoder {
    * conceals generically.
    */
   conceal?(out: Int16Array): number;
+  /**
+   * In-band redundancy (Opus FEC/LBRR): rebuilds the frame *before* `payload` when that packet
+   * was lost but this one arrived, returning samples written (0 if the payload carries none).
+   */
+  decodeRedundant?(payload: Buffer, out: Int16Array): number;
   reset(): void;
 }
 
