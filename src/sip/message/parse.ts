@@ -135,8 +135,9 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
       flags = FOLDED;
       i++;
     }
-    const valueStart = skipLws(b, vs, i);
-    const valueEnd = trimEnd(b, valueStart, i);
+    const lineEnd = b[i - 1] === CR && i - 1 >= vs ? i - 1 : i;
+    const valueStart = skipLws(b, vs, lineEnd);
+    const valueEnd = trimEnd(b, valueStart, lineEnd);
     i++;
     const id = headerIdOfBytes(b, ns, ne);
     const k = h.length >> 2;

@@ -1,6 +1,7 @@
 // Message → bytes. Untouched header lines are copied byte for byte as they came (folds and
 // name spelling included); edited ones are written `Name: value`. Content-Length always says
 // the real body length (RFC 3261 §20.14), at its original place or appended.
+import { decimalValue } from './bytes.js';
 import { HeaderId } from './header-names.js';
 import { EDITED, type SipMessage } from './message.js';
 
@@ -20,6 +21,10 @@ export function serializeMessage(msg: SipMessage): Buffer {
     if (id === HeaderId.ContentLength) {
       if (haveLength) continue;
       haveLength = true;
+      if ((f & EDITED) === 0 && decimalValue(src, h[i + 2]!, h[i + 3]!, 0x7fffffff) === body.length) {
+        parts.push(src.subarray(h[i + 1]!, h[i + 3]!), CRLF);
+        continue;
+      }
       parts.push(Buffer.from(`${msg.nameAt(i >> 2)}: ${body.length}\r\n`, 'latin1'));
       continue;
     }
