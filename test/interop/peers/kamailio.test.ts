@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { skipUnless } from '../../support/peers/env.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
 import { runSipp } from '../../support/peers/sipp.js';
-import { registerUac } from '../../support/peers/sipp-scenarios.js';
+import { registerOutboundUac, registerUac } from '../../support/peers/sipp-scenarios.js';
 import { buildOptions, optionsTcp, optionsTls, optionsUdp, parseStatus } from '../../support/peers/sip-probe.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
@@ -75,10 +75,9 @@ test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets
     timeoutS: 10,
   });
   assert.equal(r.exitCode, 0, r.errors || r.stdout.slice(-2000));
-  assert.deepEqual(
-    r.messages.filter((m) => m.direction === 'received').map((m) => m.firstLine),
-    ['SIP/2.0 401 Unauthorized', 'SIP/2.0 200 OK'],
-  );
+  const replies = r.messages.filter((m) => m.direction === 'received');
+  assert.deepEqual(replies.map((m) => m.firstLine), ['SIP/2.0 401 Unauthorized', 'SIP/2.0 200 OK']);
+  assert.match(replies[0]!.text, /WWW-Authenticate: Digest realm="127\.0\.0\.1", nonce="[^"]+", qop="auth", algorithm=MD5/);
   const bindings = await k.dumpUsrloc();
   assert.equal(bindings.length, 1);
   assert.equal(bindings[0]!.aor, alice.user);
@@ -91,4 +90,19 @@ test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets
   await k.restart();
   assert.deepEqual(await k.dumpUsrloc(), []);
   assert.equal((await optionsUdp('127.0.0.1', k.udpPort)).status, 200);
+});
+
+test('outbound (RFC 5626) and GRUU REGISTER over TCP: flow bound, Require: outbound, pub-gruu', { skip: skip || skipUnless('sipp') }, async (t) => {
+  const k = await startKamailio({ t });
+  const bob = k.users[1]!;
+  const instance = '00000000-0000-1000-8000-000a95a0e128';
+  const r = await runSipp({ t, ...registerOutboundUac(bob.user, k.domain, instance), transport: 't1', auth: { user: bob.user, password: bob.password }, remote: `127.0.0.1:${k.tcpPort}`, timeoutS: 10 });
+  assert.equal(r.exitCode, 0, r.errors);
+  const ok = r.messages.filter((m) => m.direction === 'received').at(-1)!;
+  assert.match(ok.text, /Require: outbound/);
+  assert.match(ok.text, new RegExp(`pub-gruu="sip:${bob.user}@127\\.0\\.0\\.1;gr=urn:uuid:${instance}"`, 'i'));
+  const [b] = await k.dumpUsrloc();
+  assert.equal(b!.regId, 1);
+  assert.equal(b!.instance.toLowerCase(), `<urn:uuid:${instance}>`);
+  assert.match(b!.socket, /^tcp:127\.0\.0\.1:/);
 });

@@ -13,6 +13,14 @@ export function registerUac(user: string, domain: string, expires = 300): Scenar
   return { scenario: { file: sippFixture('register-uac.xml') }, keys: { user, domain, expires } };
 }
 
+/**
+ * RFC 5626 outbound + GRUU REGISTER client (reg-id=1, +sip.instance) with digest; run it with
+ * `transport: 't1'` (kamailio requires STUN keep-alives for outbound over UDP).
+ */
+export function registerOutboundUac(user: string, domain: string, instance: string, expires = 300): ScenarioOptions {
+  return { scenario: { file: sippFixture('register-outbound-uac.xml') }, keys: { user, domain, expires, instance } };
+}
+
 /** Registrar: 401 MD5 qop=auth challenge, then 200 if the credentials verify (else 403 and exit 97). */
 export function registrar401Then200(user: string, password: string, realm = 'handset.test'): ScenarioOptions {
   return { scenario: { file: sippFixture('registrar-401-then-200.xml') }, keys: { user, password, realm, nonce: `n${Date.now().toString(16)}` } };
