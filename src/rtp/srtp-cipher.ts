@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { AesCounterMode } from './aes-counter-mode.js';
 import { HmacSha1 } from './hmac-sha1.js';
-import { SrtpKeystreamCache } from './srtp-keystream-cache.js';
+import { SrtpKeystreamCache, writeAesCmIv } from './srtp-keystream-cache.js';
 
 export interface PacketCipher {
   readonly tagLength: number;
@@ -46,17 +46,10 @@ export class AesCmHmacCipher implements PacketCipher {
     this.tagLength = tagLength;
   }
 
-  /** §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), i the 48-bit index (hi:lo). */
-  private setIv(ssrc: number, indexHigh: number, indexLow16: number): Buffer {
-    const iv = this.iv;
-    this.salt.copy(iv, 0);
-    iv[14] = 0;
-    iv[15] = 0;
-    iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
-    iv.writeUInt32BE((iv.readUInt32BE(8) ^ indexHigh) >>> 0, 8);
-    iv[12] = iv[12]! ^ (indexLow16 >> 8);
-    iv[13] = iv[13]! ^ (indexLow16 & 0xff);
-    return iv;
+  /** The AES-CM IV for SRTCP index `index` (31 bits: high 15 and low 16 bits of the 48-bit field). */
+  private rtcpIv(ssrc: number, index: number): Buffer {
+    writeAesCmIv(this.iv, 0, this.salt, ssrc, index >>> 16, index & 0xffff);
+    return this.iv;
   }
 
   /** §4.2.1 HMAC-SHA1 over `buf[0..len)` then the ROC (SRTP) or nothing (SRTCP); 20 octets, reused. */
@@ -89,8 +82,8 @@ export class AesCmHmacCipher implements PacketCipher {
     const out = Buffer.allocUnsafe(len + 4 + this.tagLength);
     if (encrypt) {
       src.copy(out, 0, 0, 8);
-      // §3.4: everything after the first 8 octets is encrypted; the index goes in IV bits 16..47.
-      this.ctr.apply(this.setIv(ssrc, index >>> 16, index & 0xffff), src, 8, len, out, 8);
+      // §3.4: everything after the first 8 octets is encrypted.
+      this.ctr.apply(this.rtcpIv(ssrc, index), src, 8, len, out, 8);
     } else {
       src.copy(out, 0, 0, len);
     }
@@ -103,7 +96,7 @@ export class AesCmHmacCipher implements PacketCipher {
     const authLen = len - this.tagLength;
     const expected = this.tag(pkt, authLen, null);
     if (!tagsEqual(expected, pkt, authLen, this.tagLength)) return false;
-    if (encrypted) this.ctr.apply(this.setIv(ssrc, index >>> 16, index & 0xffff), pkt, 8, authLen - 4, pkt, 8);
+    if (encrypted) this.ctr.apply(this.rtcpIv(ssrc, index), pkt, 8, authLen - 4, pkt, 8);
     return true;
   }
 }
@@ -123,23 +116,23 @@ export class AesGcmCipher implements PacketCipher {
     this.salt = Buffer.from(salt);
   }
 
-  /** §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt; §9.1 for SRTCP: (00 00 || SSRC || 00 00 || 0 || index). */
-  private setIv(ssrc: number, mid: number, low: number, lowBytes: 2 | 4): Buffer {
+  /**
+   * §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. §9.1's SRTCP IV (00 00 || SSRC || 00 00 || 0 ||
+   * index) is the same layout with ROC = index >>> 16 and SEQ = index & 0xFFFF.
+   */
+  private setIv(ssrc: number, high: number, low16: number): Buffer {
     const iv = this.iv;
-    iv.fill(0);
+    iv[0] = 0;
+    iv[1] = 0;
     iv.writeUInt32BE(ssrc >>> 0, 2);
-    if (lowBytes === 2) {
-      iv.writeUInt32BE(mid >>> 0, 6);
-      iv.writeUInt16BE(low, 10);
-    } else {
-      iv.writeUInt32BE(low >>> 0, 8);
-    }
+    iv.writeUInt32BE(high >>> 0, 6);
+    iv.writeUInt16BE(low16 & 0xffff, 10);
     for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ this.salt[i]!;
     return iv;
   }
 
   sealRtp(src: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): Buffer {
-    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, roc, seq, 2), { authTagLength: 16 });
+    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, roc, seq), { authTagLength: 16 });
     const out = Buffer.allocUnsafe(len + 16);
     // §8.2: AAD is the header; without encryption (§8.3 style "tag only") AAD is the whole packet.
     const aadLen = encrypt ? hdrLen : len;
@@ -154,11 +147,11 @@ export class AesGcmCipher implements PacketCipher {
   openRtp(pkt: Buffer, len: number, hdrLen: number, ssrc: number, roc: number, seq: number, encrypt: boolean): boolean {
     const bodyLen = len - 16;
     const aadLen = encrypt ? hdrLen : bodyLen;
-    return this.open(pkt, this.setIv(ssrc, roc, seq, 2), pkt.subarray(0, aadLen), aadLen, bodyLen);
+    return this.open(pkt, this.setIv(ssrc, roc, seq), pkt.subarray(0, aadLen), aadLen, bodyLen);
   }
 
   sealRtcp(src: Buffer, len: number, ssrc: number, index: number, encrypt: boolean): Buffer {
-    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, 0, index, 4), { authTagLength: 16 });
+    const c = createCipheriv(this.algorithm, this.key, this.setIv(ssrc, index >>> 16, index), { authTagLength: 16 });
     const out = Buffer.allocUnsafe(len + 16 + 4);
     this.trailer.writeUInt32BE(srtcpTrailer(index, encrypt), 0);
     // §9.2/§9.3: AAD = header (8 octets, or the whole packet unencrypted) || E flag and index.
@@ -176,7 +169,7 @@ export class AesGcmCipher implements PacketCipher {
     const bodyLen = len - 4 - 16;
     const aadLen = encrypted ? 8 : bodyLen;
     const aad = Buffer.concat([pkt.subarray(0, aadLen), pkt.subarray(len - 4, len)]);
-    return this.open(pkt, this.setIv(ssrc, 0, index, 4), aad, aadLen, bodyLen);
+    return this.open(pkt, this.setIv(ssrc, index >>> 16, index), aad, aadLen, bodyLen);
   }
 
   /** Decrypts pkt[start..end) in place with the tag at pkt[end..end+16); false on a bad tag. */

@@ -8,6 +8,19 @@
 import type { AesCounterMode } from './aes-counter-mode.js';
 
 const BATCH = 16;
+
+/**
+ * §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), written at `out[offset..+16)`, for the
+ * 48-bit index i given as its high 32 bits and low 16 bits (SRTP: ROC and SEQ; SRTCP: index).
+ */
+export function writeAesCmIv(out: Buffer, offset: number, salt: Buffer, ssrc: number, indexHigh: number, indexLow: number): void {
+  salt.copy(out, offset, 0, 14);
+  out[offset + 14] = 0;
+  out[offset + 15] = 0;
+  out.writeUInt32BE((out.readUInt32BE(offset + 4) ^ ssrc) >>> 0, offset + 4);
+  out.writeUInt32BE((out.readUInt32BE(offset + 8) ^ indexHigh) >>> 0, offset + 8);
+  out.writeUInt16BE(out.readUInt16BE(offset + 12) ^ (indexLow & 0xffff), offset + 12);
+}
 const MAX_SOURCES = 8;
 
 interface Entry {
@@ -44,14 +57,7 @@ export class SrtpKeystreamCache {
     const ivs = this.ivs;
     for (let k = 0; k < BATCH; k++) {
       const index = base + k;
-      const o = k * 16;
-      // §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16)
-      this.salt.copy(ivs, o, 0, 14);
-      ivs[o + 14] = 0;
-      ivs[o + 15] = 0;
-      ivs.writeUInt32BE((ivs.readUInt32BE(o + 4) ^ ssrc) >>> 0, o + 4);
-      ivs.writeUInt32BE((ivs.readUInt32BE(o + 8) ^ Math.floor(index / 0x10000)) >>> 0, o + 8);
-      ivs.writeUInt16BE(ivs.readUInt16BE(o + 12) ^ (index & 0xffff), o + 12);
+      writeAesCmIv(ivs, k * 16, this.salt, ssrc, Math.floor(index / 0x10000), index & 0xffff);
     }
     const entry = { base, blocksEach, data: this.ctr.keystreams(ivs, BATCH, blocksEach) };
     this.entries.delete(ssrc);
