@@ -70,7 +70,7 @@ function toJson(e: RegistrationEvent): string {
         contact: e.contact, refresh: e.refresh, outbound: e.outbound, pubGruu: e.pubGruu ?? null, tempGruu: e.tempGruu ?? null,
       });
     case 'registration-failed':
-      return JSON.stringify({ event: 'registration-failed', aor: e.aor, status: e.status ?? null, reason: e.reason, permanent: e.permanent, retryInMs: e.retryInMs ?? null });
+      return JSON.stringify({ event: 'registration-failed', aor: e.aor, status: e.status ?? null, reason: e.reason, cause: e.cause ?? null, permanent: e.permanent, retryInMs: e.retryInMs ?? null });
     case 'unregistered':
       return JSON.stringify({ event: 'unregistered', aor: e.aor, ok: e.ok, reason: e.reason ?? null });
   }

@@ -3,7 +3,7 @@
 // back-off, outbound keep-alives and flow recovery, GRUU, and unregistering on shutdown.
 import { randomToken, type Result, type TimerHandle } from '../../util/index.js';
 import {
-  resolveSipTargets, systemResolver, TargetList, type Destination, type KeepAliveHandle, type NetError, type ServerTarget, type SipTargetQuery,
+  resolveSipTargets, systemResolver, TargetList, type Destination, type KeepAliveHandle, type NetError, type NetErrorCode, type ServerTarget, type SipTargetQuery,
   type TransportEvent, type TransportKind,
 } from '../../net/index.js';
 import { HeaderId, formatUri, parseUri, uriParam, type SipMessage, type SipUri, type Uri } from '../message/index.js';
@@ -17,7 +17,7 @@ export type RegistrationState = 'idle' | 'registering' | 'registered' | 'waiting
 export type RegistrationEvent =
   | { type: 'registered'; aor: string; contact: string; expires: number; transport: TransportKind; target: ServerTarget; refresh: boolean; outbound: boolean; pubGruu: string | undefined; tempGruu: string | undefined }
   /** `permanent`: no more attempts (403, 404, wrong password ...); else `retryInMs` says when the next one goes. */
-  | { type: 'registration-failed'; aor: string; status: number | undefined; reason: string; permanent: boolean; retryInMs: number | undefined }
+  | { type: 'registration-failed'; aor: string; status: number | undefined; reason: string; permanent: boolean; retryInMs: number | undefined; cause?: NetErrorCode }
   | { type: 'unregistered'; aor: string; ok: boolean; reason: string | undefined };
 
 export interface RegistrationOptions {
@@ -322,7 +322,7 @@ export class Registration {
     if (this.state === 'unregistering') return this.unregistered(false, why);
     // RFC 3263 §4.3: on to the next target.
     if (this.targets?.fail(f.kind === 'timeout' ? 'timeout' : 'transport-error') !== undefined) return this.sendRegister(this.expires);
-    this.retryLater(f.kind === 'timeout' ? 408 : undefined, why);
+    this.retryLater(f.kind === 'timeout' ? 408 : undefined, why, undefined, f.kind === 'transport-error' ? f.error?.code : undefined);
   }
 
   /** A flow we are registered over has died: recover at once (RFC 5626 §4.4.1, §4.5). */
@@ -338,7 +338,7 @@ export class Registration {
     void this.locateAndRegister();
   }
 
-  private retryLater(status: number | undefined, reason: string, delayMs?: number): void {
+  private retryLater(status: number | undefined, reason: string, delayMs?: number, cause?: NetErrorCode): void {
     let wait = delayMs;
     if (wait === undefined) {
       this.failures++;
@@ -351,7 +351,9 @@ export class Registration {
       this.timer = undefined;
       void this.locateAndRegister();
     });
-    this.emit({ type: 'registration-failed', aor: this.aor, status, reason, permanent: false, retryInMs: wait });
+    this.emit(cause === undefined
+      ? { type: 'registration-failed', aor: this.aor, status, reason, permanent: false, retryInMs: wait }
+      : { type: 'registration-failed', aor: this.aor, status, reason, permanent: false, retryInMs: wait, cause });
   }
 
   private fail(status: number | undefined, reason: string): void {
