@@ -1,10 +1,11 @@
 // Opening outgoing TCP and TLS connections, with the TLS security policy applied:
 // the server certificate and host name are always verified (node's checks, servername = the SIP
 // domain); a pinned SHA-256 fingerprint replaces those checks for exactly that certificate.
+import { X509Certificate } from 'node:crypto';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { err, ok, type Clock, type Result } from '../util/index.js';
-import { fromNodeError, netError, type NetError } from './errors.js';
+import { fromNodeError, invalidArgument, netError, type NetError } from './errors.js';
 import type { TlsClientPolicy } from './types.js';
 
 export interface ConnectRequest {
@@ -15,6 +16,15 @@ export interface ConnectRequest {
   tls?: TlsClientPolicy;
   timeoutMs: number;
   clock: Clock;
+}
+
+function readableCertificate(pem: string | Buffer): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** "AB:CD:.." or "abcd.." → "ABCD..", so pins compare whatever way they were written. */
@@ -63,7 +73,12 @@ function settleOnce<T extends Socket>(
 /** Opens a TCP connection. */
 export function connectTcp(req: ConnectRequest): Promise<Result<Socket, NetError>> {
   const what = `TCP connection to ${req.host} port ${req.port}`;
-  const socket = netConnect({ host: req.host, port: req.port });
+  let socket: Socket;
+  try {
+    socket = netConnect({ host: req.host, port: req.port });
+  } catch (e) {
+    return Promise.resolve(err(invalidArgument(e, what)));
+  }
   socket.setNoDelay(true);
   return settleOnce(req, socket, 'connect', what, (s) => ok(s));
 }
@@ -82,10 +97,21 @@ export function connectTls(req: ConnectRequest): Promise<Result<TLSSocket, NetEr
   // SNI carries names only (RFC 6066 §3); with no name node checks the IP against the certificate.
   if (req.hostname && isIP(req.hostname) === 0) options.servername = req.hostname;
   // An account's extra CAs add to node's bundled roots rather than replace them.
-  if (req.tls?.ca) options.ca = [...rootCertificates, ...req.tls.ca];
+  if (req.tls?.ca) {
+    // node silently skips PEM it cannot read; a broken CA setting must be reported, not ignored.
+    const bad = req.tls.ca.findIndex((pem) => !readableCertificate(pem));
+    if (bad >= 0) return Promise.resolve(err(netError('invalid-argument', `${what}: extra CA certificate #${bad + 1} is not a PEM certificate`)));
+    options.ca = [...rootCertificates, ...req.tls.ca];
+  }
   if (req.tls?.cert) options.cert = req.tls.cert;
   if (req.tls?.key) options.key = req.tls.key;
-  const socket = tlsConnect(options);
+  let socket: TLSSocket;
+  try {
+    socket = tlsConnect(options);
+  } catch (e) {
+    // Bad port, or a CA / client certificate that is not valid PEM.
+    return Promise.resolve(err(invalidArgument(e, what)));
+  }
   socket.setNoDelay(true);
   return settleOnce(req, socket, 'secureConnect', what, (s) => {
     if (pins.length > 0 && !matchesPin(s, pins)) {

@@ -23,6 +23,7 @@ export type NetErrorCode =
   | 'message-too-large'
   | 'ws-handshake-failed'
   | 'dns-failed'
+  | 'invalid-argument'
   | 'socket-error';
 
 export interface NetError {
@@ -63,6 +64,12 @@ const socketCodes: Record<string, [NetErrorCode, string]> = {
   EAFNOSUPPORT: ['address-unavailable', 'the address family is not supported here'],
   EMSGSIZE: ['message-too-large', 'the message is too large for a datagram'],
 };
+
+/** Node throws synchronously on bad arguments (a port out of range, unreadable PEM): those become this. */
+export function invalidArgument(e: unknown, context: string): NetError {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+  return netError('invalid-argument', `${context}: ${e instanceof Error ? e.message : String(e)}`, code);
+}
 
 /** Maps an error from node (socket, TLS handshake, certificate check) to a NetError. */
 export function fromNodeError(e: unknown, context: string): NetError {

@@ -8,6 +8,10 @@ import type { Destination, Endpoint, FramerFactory, KeepAliveHandle, KeepAliveOp
 import { UdpTransport } from './udp-transport.js';
 import { WsTransport } from './ws-transport.js';
 
+function isPort(p: number, zeroAllowed: boolean): boolean {
+  return Number.isInteger(p) && p <= 65535 && (p > 0 || (zeroAllowed && p === 0));
+}
+
 export interface NetTransportOptions {
   /** Frames TCP/TLS byte streams into SIP messages (the SIP layer's framer). */
   framer: FramerFactory;
@@ -40,6 +44,8 @@ export class NetTransport implements Transport {
   }
 
   listen(spec: ListenSpec): Promise<Result<Endpoint, NetError>> {
+    // dgram would silently take a port modulo 65536; refuse out-of-range ports for every kind.
+    if (!isPort(spec.port, true)) return Promise.resolve(err(netError('invalid-argument', `listening port ${spec.port} is out of range`)));
     switch (spec.transport) {
       case 'udp':
         return this.udp.listen(spec);
@@ -53,6 +59,7 @@ export class NetTransport implements Transport {
   }
 
   send(destination: Destination, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
+    if (!isPort(destination.port, false)) return Promise.resolve(err(netError('invalid-argument', `destination port ${destination.port} is out of range`)));
     switch (destination.transport) {
       case 'udp':
         return this.udp.send(destination, bytes);

@@ -6,7 +6,7 @@ import { err, ok, type Clock, type Result } from '../util/index.js';
 import { connectTcp, connectTls } from './connect.js';
 import { connectionKey, type Connection, type ConnectionPool } from './connection-pool.js';
 import { endpoint } from './endpoint.js';
-import { fromNodeError, netError, type NetError } from './errors.js';
+import { fromNodeError, invalidArgument, netError, type NetError } from './errors.js';
 import { StreamConnection } from './stream-connection.js';
 import type { Destination, Endpoint, FramerFactory, ListenSpec, SendInfo, TransportEvent } from './types.js';
 
@@ -22,13 +22,17 @@ export function listenServer(server: Server, spec: ListenSpec): Promise<Result<E
   return new Promise((resolve) => {
     const onError = (e: Error): void => resolve(err(fromNodeError(e, `listening on ${spec.transport} ${spec.address} port ${spec.port}`)));
     server.once('error', onError);
-    // ipv6Only: "::" then means IPv6 only, so an IPv4 listener can share the port number.
-    server.listen({ host: spec.address, port: spec.port, ipv6Only: spec.address.includes(':') }, () => {
-      server.removeListener('error', onError);
-      const a = server.address();
-      if (a === null || typeof a === 'string') return resolve(err(netError('socket-error', 'listener has no address')));
-      resolve(ok(endpoint(spec.transport, a.address, a.port)));
-    });
+    try {
+      // ipv6Only: "::" then means IPv6 only, so an IPv4 listener can share the port number.
+      server.listen({ host: spec.address, port: spec.port, ipv6Only: spec.address.includes(':') }, () => {
+        server.removeListener('error', onError);
+        const a = server.address();
+        if (a === null || typeof a === 'string') return resolve(err(netError('socket-error', 'listener has no address')));
+        resolve(ok(endpoint(spec.transport, a.address, a.port)));
+      });
+    } catch (e) {
+      resolve(err(invalidArgument(e, `listening on ${spec.transport} ${spec.address} port ${spec.port}`)));
+    }
   });
 }
 
@@ -42,9 +46,13 @@ export class StreamTransport {
     if (spec.transport === 'tls') {
       if (!spec.tls) return err(netError('not-supported', 'a TLS listener needs a certificate and key'));
       const t = spec.tls;
-      server = createTlsServer({ cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestClientCert ?? false, rejectUnauthorized: t.requestClientCert ?? false }, (s) =>
-        this.accept(s, 'tls'),
-      );
+      try {
+        server = createTlsServer({ cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestClientCert ?? false, rejectUnauthorized: t.requestClientCert ?? false }, (s) =>
+          this.accept(s, 'tls'),
+        );
+      } catch (e) {
+        return err(invalidArgument(e, 'TLS listener certificate or key'));
+      }
       // Failed handshakes of inbound peers are their problem: report, never throw.
       server.on('tlsClientError', (e) => this.o.emit({ kind: 'socket-error', error: fromNodeError(e, 'inbound TLS handshake') }));
     } else {

@@ -3,7 +3,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { err, ok, type Clock, type Result } from '../util/index.js';
 import { endpoint, familyOf } from './endpoint.js';
-import { fromNodeError, netError, type NetError } from './errors.js';
+import { fromNodeError, invalidArgument, netError, type NetError } from './errors.js';
 import { KeepAliveTimer } from './keep-alive.js';
 import type { Destination, Endpoint, KeepAliveHandle, KeepAliveOptions, ListenSpec, SendInfo, TransportEvent } from './types.js';
 
@@ -32,31 +32,42 @@ export class UdpTransport {
   ) {}
 
   listen(spec: ListenSpec): Promise<Result<Endpoint, NetError>> {
+    const what = `listening on udp ${spec.address} port ${spec.port}`;
     const v6 = familyOf(spec.address) === 'IPv6';
     const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
     return new Promise((resolve) => {
       const onError = (e: Error): void => {
         socket.close();
-        resolve(err(fromNodeError(e, `listening on udp ${spec.address} port ${spec.port}`)));
+        resolve(err(fromNodeError(e, what)));
       };
       socket.once('error', onError);
-      socket.bind({ address: spec.address, port: spec.port, exclusive: true }, () => {
-        socket.removeListener('error', onError);
-        const a = socket.address();
-        const local = endpoint('udp', a.address, a.port);
-        socket.on('error', (e) => this.emit({ kind: 'socket-error', local, error: fromNodeError(e, `udp socket ${local.address} port ${local.port}`) }));
-        socket.on('message', (bytes, rinfo) => {
-          if (isKeepAlive(bytes)) {
-            this.keepAlivesReceived++;
-            return;
-          }
-          // RFC 3581 §4: the real source address and port of the datagram, for received/rport.
-          this.emit({ kind: 'message', bytes, source: endpoint('udp', rinfo.address, rinfo.port), local });
+      try {
+        socket.bind({ address: spec.address, port: spec.port, exclusive: true }, () => {
+          socket.removeListener('error', onError);
+          resolve(ok(this.attach(socket)));
         });
-        this.bound.push({ socket, local });
-        resolve(ok(local));
-      });
+      } catch (e) {
+        // A port out of range throws at once.
+        socket.close();
+        resolve(err(invalidArgument(e, what)));
+      }
     });
+  }
+
+  private attach(socket: Socket): Endpoint {
+    const a = socket.address();
+    const local = endpoint('udp', a.address, a.port);
+    socket.on('error', (e) => this.emit({ kind: 'socket-error', local, error: fromNodeError(e, `udp socket ${local.address} port ${local.port}`) }));
+    socket.on('message', (bytes, rinfo) => {
+      if (isKeepAlive(bytes)) {
+        this.keepAlivesReceived++;
+        return;
+      }
+      // RFC 3581 §4: the real source address and port of the datagram, for received/rport.
+      this.emit({ kind: 'message', bytes, source: endpoint('udp', rinfo.address, rinfo.port), local });
+    });
+    this.bound.push({ socket, local });
+    return local;
   }
 
   listeners(): Endpoint[] {

@@ -9,7 +9,7 @@ import { err, ok, type Clock, type Result } from '../util/index.js';
 import { connectTcp, connectTls } from './connect.js';
 import { connectionKey, type Connection, type ConnectionPool } from './connection-pool.js';
 import { endpoint } from './endpoint.js';
-import { fromNodeError, netError, type NetError } from './errors.js';
+import { fromNodeError, invalidArgument, netError, type NetError } from './errors.js';
 import { listenServer } from './stream-transport.js';
 import type { Destination, Endpoint, ListenSpec, SendInfo, TransportEvent } from './types.js';
 import { WsConnection } from './ws-connection.js';
@@ -34,7 +34,12 @@ export class WsTransport {
 
   async listen(spec: ListenSpec & { transport: WsKind }): Promise<Result<Endpoint, NetError>> {
     if (spec.transport === 'wss' && !spec.tls) return err(netError('not-supported', 'a WSS listener needs a certificate and key'));
-    const http = spec.transport === 'wss' && spec.tls ? createHttpsServer({ cert: spec.tls.cert, key: spec.tls.key }) : createHttpServer();
+    let http: Server;
+    try {
+      http = spec.transport === 'wss' && spec.tls ? createHttpsServer({ cert: spec.tls.cert, key: spec.tls.key }) : createHttpServer();
+    } catch (e) {
+      return err(invalidArgument(e, 'WSS listener certificate or key'));
+    }
     // Plain HTTP requests (no upgrade) get a definite answer instead of hanging.
     http.on('request', (_req, res) => res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end());
     if (spec.transport === 'wss') http.on('tlsClientError', (e) => this.o.emit({ kind: 'socket-error', error: fromNodeError(e, 'inbound WSS handshake') }));
