@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { findBinary, freePort, freePortPair, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
+import { findBinary, onCleanup, freePort, freePortPair, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
 import { startPeerProcess, withTimeout } from './process.js';
 
 export interface BaresipAccount {
@@ -171,7 +171,7 @@ export async function startBaresip(opts: BaresipOptions = {}): Promise<Baresip> 
     if (sock && !proc.hasExited()) {
       // "quit" lets sndfile close its WAV files properly; SIGTERM also works but is harsher.
       sock.write(netstring(JSON.stringify({ command: 'quit', token: 'quit' })));
-      const timer = setTimeout(() => void proc.stop(1000), 2000);
+      const timer = setTimeout(() => void proc.stop(1000), 1000);
       await proc.exited;
       clearTimeout(timer);
     } else {
@@ -180,7 +180,7 @@ export async function startBaresip(opts: BaresipOptions = {}): Promise<Baresip> 
     sock?.destroy();
     if (!o.keepDir) removeTempDir(dir);
   };
-  opts.t?.after(() => stop());
+  onCleanup(opts.t, () => stop());
 
   try {
     await proc.waitForLine(/baresip is ready/, 10000);

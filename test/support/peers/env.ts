@@ -34,6 +34,34 @@ export interface CleanupHost {
   after(fn: () => unknown): void;
 }
 
+const cleanupStacks = new WeakMap<CleanupHost, (() => unknown)[]>();
+
+/**
+ * Registers `fn` to run when the test ends, last registered first (node:test runs `t.after`
+ * hooks in registration order; peers must stop before the registrar they unregister from).
+ */
+export function onCleanup(t: CleanupHost | undefined, fn: () => unknown): void {
+  if (!t) return;
+  let stack = cleanupStacks.get(t);
+  if (!stack) {
+    const s: (() => unknown)[] = [];
+    stack = s;
+    cleanupStacks.set(t, s);
+    t.after(async () => {
+      const errors: unknown[] = [];
+      while (s.length) {
+        try {
+          await (s.pop() as () => unknown)();
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+      if (errors.length) throw errors[0];
+    });
+  }
+  stack.push(fn);
+}
+
 /** A fresh temp dir; removed by `removeTempDir` unless HANDSET_KEEP_PEER_DIRS is set. */
 export function makeTempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `handset-${prefix}-`));

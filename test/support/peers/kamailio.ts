@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTestCa, issueCert, type IssuedCert, type TestCa } from '../certs.js';
 import { repoRoot } from '../paths.js';
-import { findBinary, freePort, hasIpv6Loopback, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
+import { findBinary, onCleanup, freePort, hasIpv6Loopback, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
 import { startPeerProcess, type PeerProcess } from './process.js';
 import { optionsUdp } from './sip-probe.js';
 import { parseUsrlocDump, type UsrlocBinding } from './usrloc-dump.js';
@@ -224,7 +224,7 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
       removeTempDir(dir);
     },
   };
-  opts.t?.after(() => k.stop());
+  onCleanup(opts.t, () => k.stop());
   try {
     await start();
   } catch (e) {

@@ -5,7 +5,7 @@
 // writable stores its core never starts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findBinary, freePort, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
+import { findBinary, onCleanup, freePort, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
 import { startPeerProcess, withTimeout } from './process.js';
 
 export interface LinphonecOptions {
@@ -114,7 +114,7 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
     }
     removeTempDir(dir);
   };
-  opts.t?.after(stop);
+  onCleanup(opts.t, stop);
 
   let chain: Promise<unknown> = Promise.resolve();
   const command = (text: string, timeoutMs = 5000): Promise<string[]> => {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, symlinkSync, mkdirSync, writeFileSync, exist
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { repoRoot } from '../paths.js';
-import { findBinary, freePort, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
+import { findBinary, onCleanup, freePort, makeTempDir, removeTempDir, type CleanupHost } from './env.js';
 import { startPeerProcess } from './process.js';
 
 /** A scenario file, inline XML, or one of sipp's built-in scenarios (`-sn`). */
@@ -183,7 +183,7 @@ export async function runSipp(opts: SippOptions): Promise<SippResult> {
   const p = await prepare(opts);
   const startedAt = Date.now();
   const proc = startPeerProcess({ name: 'sipp', command: bin, args: p.args, cwd: p.dir });
-  opts.t?.after(() => proc.stop(1000));
+  onCleanup(opts.t, () => proc.stop(1000));
   const code = await proc.exited;
   const res = await collect(p, proc.lines.join('\n'), '', code, startedAt);
   removeTempDir(p.dir);
@@ -252,7 +252,7 @@ export async function startSippUas(scenario: SippScenario = { builtin: 'uas' }, 
       return finish();
     },
   };
-  opts.t?.after(() => uas.stop());
+  onCleanup(opts.t, () => uas.stop());
   const deadline = Date.now() + 5000;
   while (!boundUdpOrTcp(p.localPort)) {
     if (proc.hasExited()) throw new Error(`sipp UAS exited (${await proc.exited}) before binding\n${proc.tail()}`);
