@@ -41,15 +41,15 @@ export function writeTelephoneEvent(ev: TelephoneEvent, buf: Buffer, offset = 0)
 
 const DTMF_KEYS = '0123456789*#ABCD';
 
-/** §3.2 Table 3: the event code for a DTMF key ('0'-'9', '*', '#', 'A'-'D', case-insensitive), or null. */
-export function dtmfEventCode(key: string): number | null {
-  if (key.length !== 1) return null;
-  const i = DTMF_KEYS.indexOf(key.toUpperCase());
-  return i < 0 ? null : i;
+/** §3.2 Table 3: the event code for a DTMF key ('0'-'9', '*', '#', 'A'-'D' in either case, '!' for flash), or undefined. */
+export function dtmfEventCode(key: string): number | undefined {
+  if (key === '!') return DTMF_FLASH;
+  const i = key.length === 1 ? DTMF_KEYS.indexOf(key.toUpperCase()) : -1;
+  return i < 0 ? undefined : i;
 }
 
-/** The key for a DTMF event code ('flash' for 16), or null for other codes. */
-export function dtmfKey(event: number): string | null {
-  if (event === DTMF_FLASH) return 'flash';
-  return event >= 0 && event < DTMF_KEYS.length ? DTMF_KEYS[event]! : null;
+/** The key for an event code ('!' for flash, 16), or undefined for codes that are not DTMF. */
+export function dtmfKey(event: number): string | undefined {
+  if (event === DTMF_FLASH) return '!';
+  return Number.isInteger(event) && event >= 0 && event < DTMF_KEYS.length ? DTMF_KEYS[event] : undefined;
 }

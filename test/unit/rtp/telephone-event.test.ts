@@ -70,13 +70,16 @@ test('payload parse rejects a short payload with a reason', () => {
   assert.deepEqual(parseTelephoneEvent(Buffer.from([1, 2, 3])), { ok: false, error: 'telephone-event payload shorter than 4 octets' });
 });
 
-test('DTMF key codes (Table 3) and flash (16)', () => {
+test('DTMF key codes (Table 3) and flash (16, written "!")', () => {
   assert.deepEqual([...'0123456789*#ABCD'].map(dtmfEventCode), [...Array(16).keys()]);
   assert.equal(dtmfEventCode('d'), 15);
-  assert.equal(dtmfEventCode('E'), null);
-  assert.equal(dtmfKey(16), 'flash');
+  assert.equal(dtmfEventCode('!'), 16);
+  assert.equal(dtmfEventCode('E'), undefined);
+  assert.equal(dtmfEventCode('12'), undefined);
+  assert.equal(dtmfKey(16), '!');
   assert.equal(dtmfKey(11), '#');
-  assert.equal(dtmfKey(17), null);
+  assert.equal(dtmfKey(17), undefined);
+  assert.equal(dtmfKey(-1), undefined);
 });
 
 test('sender reproduces every packet of Table 5 ("911": M bit, timestamp, sequence, duration, E bit)', () => {
