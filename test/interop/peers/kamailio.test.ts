@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { skipUnless } from '../../support/peers/env.js';
+import { removeTempDir, skipUnless } from '../../support/peers/env.js';
+import { issueCert, makeTestCa } from '../../support/certs.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
 import { runSipp } from '../../support/peers/sipp.js';
 import { registerOutboundUac, registerUac } from '../../support/peers/sipp-scenarios.js';
@@ -105,4 +106,19 @@ test('outbound (RFC 5626) and GRUU REGISTER over TCP: flow bound, Require: outbo
   assert.equal(b!.regId, 1);
   assert.equal(b!.instance.toLowerCase(), `<urn:uuid:${instance}>`);
   assert.match(b!.socket, /^tcp:127\.0\.0\.1:/);
+});
+
+test('tlsCert option: kamailio serves an expired and a wrong-host certificate; each refused with its own error', { skip }, async (t) => {
+  const ca = makeTestCa();
+  t.after(() => removeTempDir(ca.dir));
+  const expired = issueCert(ca, { name: 'expired', commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], expired: true });
+  const otherHost = issueCert(ca, { name: 'other', commonName: 'other.invalid', dnsNames: ['other.invalid'] });
+  const k1 = await startKamailio({ t, tlsCert: expired, ipv6: false });
+  const k2 = await startKamailio({ t, tlsCert: otherHost, ipv6: false });
+  assert.equal(k1.ca, undefined);
+  await assert.rejects(optionsTls('127.0.0.1', k1.tlsPort, { ca: ca.certPem, servername: 'localhost' }), (e: NodeJS.ErrnoException) => e.code === 'CERT_HAS_EXPIRED');
+  await assert.rejects(optionsTls('127.0.0.1', k2.tlsPort, { ca: ca.certPem, servername: 'localhost' }), (e: NodeJS.ErrnoException) => e.code === 'ERR_TLS_CERT_ALTNAME_INVALID');
+  // The wrong-host certificate is fine for the name it carries.
+  const ok = await optionsTls('127.0.0.1', k2.tlsPort, { ca: ca.certPem, servername: 'other.invalid' });
+  assert.equal(ok.status, 200);
 });
