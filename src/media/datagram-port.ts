@@ -29,15 +29,20 @@ export async function bindUdpPort(address = '127.0.0.1', port = 0): Promise<Data
   });
   const bound = socket.address();
   let handler: (data: Buffer, from: DatagramAddress) => void = () => {};
+  let open = true;
   socket.on('message', (msg, rinfo) => handler(msg, { address: rinfo.address, port: rinfo.port }));
   // Send errors (ICMP port unreachable and the like) must never take the process down.
   socket.on('error', () => {});
   return {
     local: { address: bound.address, port: bound.port },
-    send: (data, to) => socket.send(data, to.port, to.address),
+    // Sending after close is a no-op: a stream's last RTCP BYE may race the port's owner closing it.
+    send: (data, to) => open && socket.send(data, to.port, to.address),
     onDatagram: (h) => {
       handler = h;
     },
-    close: () => socket.close(),
+    close: () => {
+      if (open) socket.close();
+      open = false;
+    },
   };
 }

@@ -146,7 +146,8 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     const units = rtpTimestampUnits(this.o.send.codec, pcm.length / this.o.send.codec.channels);
     if (canSend(this.direction) && !this.te.busy && this.o.clock.now() >= this.dtmfIdleUntil) {
       const n = this.encoder.encode(pcm, this.payload);
-      this.sendRtp(this.o.send.payloadType, this.timestamp, this.counters.packetsSent === 0, this.payload.subarray(0, n));
+      // 0 bytes: the codec's own DTX has nothing to send for this frame.
+      if (n > 0) this.sendRtp(this.o.send.payloadType, this.timestamp, this.counters.packetsSent === 0, this.payload.subarray(0, n));
     }
     this.timestamp = (this.timestamp + units) >>> 0;
   }

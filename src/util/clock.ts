@@ -27,6 +27,7 @@ export class SystemClock implements Clock {
       this.timers.delete(id);
       fire();
     }, Math.max(0, delayMs));
+    t.unref();
     this.timers.set(id, t);
     return { id };
   }
