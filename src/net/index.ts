@@ -27,5 +27,5 @@ export { SIP_SUBPROTOCOL } from './ws-transport.js';
 export { normalizeFingerprint } from './connect.js';
 export { normalizeAddress } from './endpoint.js';
 export { systemResolver, type DnsResolver, type NaptrRecord, type SrvRecord } from './dns-resolver.js';
-export { resolveSipTargets, orderSrv, defaultPort, type SipTargetQuery, type ServerTarget, type LocateOptions } from './server-location.js';
+export { resolveSipTargets, targetDestination, orderSrv, defaultPort, type SipTargetQuery, type ServerTarget, type LocateOptions } from './server-location.js';
 export { TargetList, failoverReasonForStatus, type FailoverReason } from './target-list.js';

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { err, ok, type Result } from '../util/index.js';
 import type { DnsResolver, NaptrRecord, SrvRecord } from './dns-resolver.js';
 import { netError, type NetError } from './errors.js';
-import type { AddressFamily, TransportKind } from './types.js';
+import type { AddressFamily, Destination, TlsClientPolicy, TransportKind } from './types.js';
 
 export interface SipTargetQuery {
   /** URI host: a domain name or a numeric IP (IPv6 without brackets). */
@@ -169,6 +169,15 @@ export async function resolveSipTargets(query: SipTargetQuery, resolver: DnsReso
   }
   if (targets.length === 0) return err(netError('dns-failed', `no address found for ${host}`));
   return ok(dedupe(targets));
+}
+
+/** The Destination for a located target; `hostname` is the SIP domain the TLS certificate must name. */
+export function targetDestination(target: ServerTarget, via: { hostname?: string; tls?: TlsClientPolicy; path?: string } = {}): Destination {
+  const d: Destination = { transport: target.transport, host: target.address, port: target.port };
+  if (via.hostname !== undefined) d.hostname = via.hostname;
+  if (via.tls !== undefined) d.tls = via.tls;
+  if (via.path !== undefined) d.path = via.path;
+  return d;
 }
 
 function dedupe(targets: ServerTarget[]): ServerTarget[] {

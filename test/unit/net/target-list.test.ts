@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TargetList, failoverReasonForStatus, type ServerTarget } from '../../../src/net/index.js';
+import { TargetList, failoverReasonForStatus, targetDestination, type ServerTarget } from '../../../src/net/index.js';
 
 const a: ServerTarget = { transport: 'udp', address: '192.0.2.1', port: 5060, family: 'IPv4' };
 const b: ServerTarget = { transport: 'tcp', address: '192.0.2.2', port: 5060, family: 'IPv4' };
@@ -27,4 +27,16 @@ test('TargetList walks the targets on each failure and records why', () => {
 test('only a 503 response fails over to the next target (RFC 3263 §4.3)', () => {
   assert.equal(failoverReasonForStatus(503), 'service-unavailable');
   for (const s of [200, 401, 408, 480, 500, 502, 504, 600]) assert.equal(failoverReasonForStatus(s), null);
+});
+
+test('targetDestination keeps the SIP domain for the TLS check, not the SRV target name', () => {
+  const tls: ServerTarget = { transport: 'tls', address: '192.0.2.10', port: 5061, family: 'IPv4' };
+  assert.deepEqual(targetDestination(tls, { hostname: 'example.com', tls: { pinSha256: ['AB'] } }), {
+    transport: 'tls',
+    host: '192.0.2.10',
+    port: 5061,
+    hostname: 'example.com',
+    tls: { pinSha256: ['AB'] },
+  });
+  assert.deepEqual(targetDestination(a), { transport: 'udp', host: '192.0.2.1', port: 5060 });
 });
