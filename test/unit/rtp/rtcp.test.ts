@@ -118,3 +118,15 @@ test('RFC 3611 XR: VoIP metrics block (§4.7) and a raw receiver-reference-time 
   assert.deepEqual(parseRtcpCompound(hex(rrWire + '80cf0003 00000001 07000001 00000002')), { ok: false, error: 'packet 2: XR VoIP metrics block of 8 octets, not 36' });
   assert.deepEqual(parseRtcpCompound(hex(rrWire + '80cf0002 00000001 04000002')), { ok: false, error: 'packet 2: XR block 4 past the end' });
 });
+
+test('SR without report blocks: hand-encoded wire bytes (§6.4.1 layout) both ways', () => {
+  const wire = hex('80c80006 cafebabe e5000001 80000000 0001f400 00000064 00003e80');
+  const r = parseRtcpPacket(wire);
+  assert.deepEqual(r, { ok: true, value: { size: 28, packet: {
+    type: 'sr', ssrc: 0xcafebabe, ntpSeconds: 0xe5000001, ntpFraction: 0x80000000, rtpTimestamp: 128000, packetCount: 100, octetCount: 16000,
+    reports: [], extension: Buffer.alloc(0),
+  } } });
+  const out = Buffer.alloc(28);
+  assert.equal(writeRtcpPacket(r.ok ? r.value.packet : assert.fail(), out), 28);
+  assert.deepEqual(out, wire);
+});
