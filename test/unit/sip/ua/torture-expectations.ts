@@ -41,7 +41,8 @@ export const tortureExpectations: Record<string, TortureExpectation> = {
   'baddate.dat': { udp: [400, 480] },
   'regbadct.dat': { udp: [400, 405] },
   'badaspec.dat': { udp: [400, 200] },
-  'baddn.dat': { udp: [400] },
+  // The file has no blank line after its headers: on a stream the message never ends (README note).
+  'baddn.dat': { udp: [400], tcp: null },
   'badvers.dat': { udp: [505] },
   'mismatch01.dat': { udp: [400] },
   'mismatch02.dat': { udp: [501, 400] },
