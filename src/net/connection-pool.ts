@@ -2,9 +2,10 @@
 // by id (a response goes back on the request's connection, §18.2.2) and by destination
 // (a new request reuses an open connection to the same place, §18.1.1).
 import { err, ok, type Clock, type Result } from '../util/index.js';
+import { normalizeAddress } from './endpoint.js';
 import { netError, type NetError } from './errors.js';
 import { DEFAULT_PONG_TIMEOUT_MS, KeepAliveTimer } from './keep-alive.js';
-import type { Endpoint, KeepAliveHandle, KeepAliveOptions, TransportEvent, TransportKind } from './types.js';
+import type { Destination, Endpoint, KeepAliveHandle, KeepAliveOptions, SendInfo, TransportEvent, TransportKind } from './types.js';
 
 /** One open connection (TCP, TLS, WS or WSS), whatever carries it. */
 export interface Connection {
@@ -29,7 +30,7 @@ export interface ConnectionSink {
 
 /** Connections are reused only for the same transport, address, port, TLS name and WS path. */
 export function connectionKey(transport: TransportKind, address: string, port: number, hostname = '', path = ''): string {
-  return `${transport}|${address}|${port}|${hostname}|${path}`;
+  return `${transport}|${normalizeAddress(address)}|${port}|${hostname.toLowerCase()}|${path}`;
 }
 
 export class ConnectionPool implements ConnectionSink {
@@ -93,6 +94,22 @@ export class ConnectionPool implements ConnectionSink {
     });
     this.pending.set(key, p);
     return p;
+  }
+
+  /**
+   * Sends on the connection named by `dest.connectionId` if it is still open (RFC 3261 §18.2.2),
+   * else on an open (or newly opened) connection for `key` (§18.1.1).
+   */
+  async send(dest: Destination, key: string, open: () => Promise<Result<Connection, NetError>>, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
+    const named = dest.connectionId ? this.byId.get(dest.connectionId) : undefined;
+    let conn = named && named.remote.transport === dest.transport ? named : undefined;
+    if (!conn) {
+      const r = await this.obtain(key, open);
+      if (!r.ok) return r;
+      conn = r.value;
+    }
+    const w = conn.write(bytes);
+    return w.ok ? ok({ connectionId: conn.id, local: conn.local }) : w;
   }
 
   startKeepAlive(id: string, options: KeepAliveOptions): Result<KeepAliveHandle, NetError> {

@@ -69,22 +69,10 @@ export class StreamTransport {
     return this.servers.map((s) => s.local);
   }
 
-  async send(dest: Destination & { transport: 'tcp' | 'tls' }, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
-    const { pool } = this.o;
-    // RFC 3261 §18.2.2: the response goes over the connection the request arrived on, if still open.
-    const byId = dest.connectionId ? pool.get(dest.connectionId) : undefined;
-    let conn: Connection;
-    if (byId && byId.remote.transport === dest.transport) {
-      conn = byId;
-    } else {
-      const key = connectionKey(dest.transport, dest.host, dest.port, dest.transport === 'tls' ? dest.hostname : '');
-      const r = await pool.obtain(key, () => this.open(dest, key));
-      if (!r.ok) return r;
-      conn = r.value;
-    }
-    const w = conn.write(bytes);
-    if (!w.ok) return w;
-    return ok({ connectionId: conn.id, local: conn.local });
+  send(dest: Destination & { transport: 'tcp' | 'tls' }, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
+    // A TLS connection serves only the SIP domain it was verified for.
+    const key = connectionKey(dest.transport, dest.host, dest.port, dest.transport === 'tls' ? dest.hostname : '');
+    return this.o.pool.send(dest, key, () => this.open(dest, key), bytes);
   }
 
   async close(): Promise<void> {
@@ -100,7 +88,7 @@ export class StreamTransport {
     }
     const { pool } = this.o;
     const id = pool.nextId(kind);
-    const key = connectionKey(kind, endpoint(kind, socket.remoteAddress, socket.remotePort).address, socket.remotePort ?? 0);
+    const key = connectionKey(kind, socket.remoteAddress, socket.remotePort ?? 0);
     pool.add(new StreamConnection(id, key, socket, kind, this.o.framer(), pool), 'inbound');
   }
 

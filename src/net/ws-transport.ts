@@ -63,20 +63,9 @@ export class WsTransport {
     return this.servers.map((s) => s.local);
   }
 
-  async send(dest: Destination & { transport: WsKind }, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
-    const { pool } = this.o;
-    const byId = dest.connectionId ? pool.get(dest.connectionId) : undefined;
-    let conn: Connection;
-    if (byId && byId.remote.transport === dest.transport) {
-      conn = byId;
-    } else {
-      const key = connectionKey(dest.transport, dest.host, dest.port, dest.hostname ?? '', dest.path ?? '/');
-      const r = await pool.obtain(key, () => this.open(dest, key));
-      if (!r.ok) return r;
-      conn = r.value;
-    }
-    const w = conn.write(bytes);
-    return w.ok ? ok({ connectionId: conn.id, local: conn.local }) : w;
+  send(dest: Destination & { transport: WsKind }, bytes: Buffer): Promise<Result<SendInfo, NetError>> {
+    const key = connectionKey(dest.transport, dest.host, dest.port, dest.hostname ?? '', dest.path ?? '/');
+    return this.o.pool.send(dest, key, () => this.open(dest, key), bytes);
   }
 
   async close(): Promise<void> {
@@ -97,7 +86,8 @@ export class WsTransport {
     }
     const remote = endpoint(kind, s.remoteAddress, s.remotePort);
     const { pool } = this.o;
-    const key = connectionKey(kind, remote.address, remote.port, '', '');
+    // Same key as an outgoing send to that address with no domain and the default path.
+    const key = connectionKey(kind, remote.address, remote.port, '', '/');
     pool.add(new WsConnection(pool.nextId(kind), key, remote, endpoint(kind, s.localAddress, s.localPort), ws, pool), 'inbound');
   }
 

@@ -222,3 +222,23 @@ describe('wss', { skip: hasOpenssl() ? false : 'openssl is not installed: WSS te
     }
   });
 });
+
+test('ws: a request to a client that connected to us goes over its inbound connection', async () => {
+  const srv = await wsServer();
+  const cli = createNetTransport({ framer: testFramer });
+  try {
+    const inbound = nextEvent(srv.t, isMessage);
+    const sent = await cli.send({ transport: 'ws', host: '127.0.0.1', port: srv.port }, Buffer.from('REGISTER'));
+    assert.ok(sent.ok);
+    const req = await inbound;
+    const back = nextEvent(cli, isMessage);
+    const out = await srv.t.send({ transport: 'ws', host: req.source.address, port: req.source.port }, Buffer.from('INVITE'));
+    assert.ok(out.ok);
+    assert.equal(out.value.connectionId, req.connectionId);
+    assert.equal((await back).bytes.toString(), 'INVITE');
+    assert.equal(srv.t.connectionCount, 1);
+  } finally {
+    await cli.close();
+    await srv.t.close();
+  }
+});
