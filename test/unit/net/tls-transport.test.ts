@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasOpenssl, issueCert, makeSelfSigned, makeTestCa, type IssuedCert, type TestCa } from '../../support/certs.js';
 import { createNetTransport, type Destination, type NetTransport } from '../../../src/net/index.js';
-import { frame, isMessage, nextEvent, testFramer } from './net-test-kit.js';
+import { frame, ipv6Loopback, isMessage, nextEvent, testFramer } from './net-test-kit.js';
+
+const hasV6 = await ipv6Loopback();
 
 const skip = hasOpenssl() ? false : 'openssl is not installed: TLS tests skipped';
 
@@ -59,6 +61,24 @@ describe('tls transport and certificate policy', { skip }, () => {
 
   test('with no domain given, the IP address is checked against the certificate', async () => {
     assert.deepEqual(await attempt(ports.good, { tls: { ca: [ca.certPem] } }), { ok: true, echo: 'ECHO REGISTER' });
+  });
+
+  test('IPv6: a certificate naming ::1 is accepted on a connection to ::1', { skip: hasV6 ? false : 'no ::1 here, IPv6 TLS test skipped' }, async () => {
+    const srv = createNetTransport({ framer: testFramer });
+    const cli = createNetTransport({ framer: testFramer });
+    try {
+      const l = await srv.listen({ transport: 'tls', address: '::1', port: 0, tls: { cert: good.certPem, key: good.keyPem } });
+      assert.ok(l.ok);
+      assert.equal(l.value.family, 'IPv6');
+      const got = nextEvent(srv, isMessage);
+      const r = await cli.send({ transport: 'tls', host: '::1', port: l.value.port, tls: { ca: [ca.certPem] } }, frame('REGISTER'));
+      assert.ok(r.ok, r.ok ? '' : r.error.message);
+      assert.equal(r.value.local.family, 'IPv6');
+      assert.equal((await got).source.address, '::1');
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
   });
 
   test('a self-signed certificate is refused as tls-untrusted-issuer', async () => {
