@@ -1,11 +1,10 @@
 // Typed parsing of the address-like headers from byte ranges: Via, From/To, Contact, Route,
 // Record-Route, Path, Refer-To, Referred-By, P-Asserted-Identity, Call-Info/Alert-Info.
-import { utf8, ascii } from './bytes.js';
-import { COMMA, skipLws } from './bytes.js';
+import { ascii, COMMA, matchesLower, skipLws, utf8 } from './bytes.js';
 import type { ContactValue, InfoValue, NameAddr, Params, Via } from './header-types.js';
 import { newNameAddrRanges, scanNameAddr, type NameAddrRanges } from './scan-name-addr.js';
-import { paramsMap, scanError, unquote } from './scan-params.js';
-import { newViaRanges, scanVia } from './scan-via.js';
+import { fail, findParam, paramsMap, scanError, unquote, valueText } from './scan-params.js';
+import { newViaRanges, scanVia, type ViaRanges } from './scan-via.js';
 import { parseUri, type Uri } from './uri/index.js';
 
 /** Appends parsed values to `out`; returns an error reason or undefined. */
@@ -32,31 +31,54 @@ function eachElement(b: Buffer, s: number, e: number, one: (p: number) => number
   }
 }
 
+/** The value of parameter `name` in `ranges` (from `from`), unquoted; undefined when absent. */
+function param(b: Buffer, ranges: readonly number[], from: number, name: string): string | undefined {
+  const j = findParam(b, ranges, from, name);
+  return j < 0 ? undefined : valueText(b, ranges[j + 2]!, ranges[j + 3]!);
+}
+
 /**
- * A name-addr whose URI is parsed on first read of `uri` (most readers only want the tag or
- * the text). A URI that does not parse reads as an opaque URI; `uriError` says why.
+ * A name-addr read lazily from its byte ranges (`r`: display start/end, URI start/end, then
+ * parameter ranges): strings, the parameter map and the parsed URI are made on first read.
+ * A URI that does not parse reads as an opaque URI; `uriError` says why.
  */
 export class ParsedNameAddr implements NameAddr {
-  private parsedUri: Uri | undefined = undefined;
+  private cachedUri: Uri | undefined = undefined;
+  private cachedText: string | undefined = undefined;
+  private cachedParams: Params | undefined = undefined;
   private fault: string | undefined = undefined;
-  constructor(
-    readonly displayName: string | undefined,
-    readonly uriText: string,
-    readonly params: Params,
-    readonly tag: string | undefined,
-  ) {}
+  readonly tag: string | undefined;
+
+  constructor(protected readonly src: Buffer, protected readonly r: readonly number[]) {
+    this.tag = r.length > 4 ? param(src, r, 4, 'tag') : undefined;
+  }
+
+  get displayName(): string | undefined {
+    const ds = this.r[0]!;
+    if (ds < 0) return undefined;
+    return this.src[ds] === 0x22 ? unquote(this.src, ds, this.r[1]!) : utf8(this.src, ds, this.r[1]!);
+  }
+
+  get uriText(): string {
+    return (this.cachedText ??= utf8(this.src, this.r[2]!, this.r[3]!));
+  }
+
+  get params(): Params {
+    return (this.cachedParams ??= paramsMap(this.src, this.r, 4));
+  }
 
   get uri(): Uri {
-    if (this.parsedUri === undefined) {
-      const r = parseUri(this.uriText);
-      if (r.ok) this.parsedUri = r.value;
+    if (this.cachedUri === undefined) {
+      const text = this.uriText;
+      const r = parseUri(text);
+      if (r.ok) this.cachedUri = r.value;
       else {
         this.fault = r.error;
-        const colon = this.uriText.indexOf(':');
-        this.parsedUri = { scheme: colon < 0 ? '' : this.uriText.slice(0, colon), value: this.uriText.slice(colon + 1) };
+        const colon = text.indexOf(':');
+        this.cachedUri = { scheme: colon < 0 ? '' : text.slice(0, colon), value: text.slice(colon + 1) };
       }
     }
-    return this.parsedUri;
+    return this.cachedUri;
   }
 
   get uriError(): string | undefined {
@@ -65,24 +87,23 @@ export class ParsedNameAddr implements NameAddr {
   }
 }
 
-function buildNameAddr(b: Buffer, r: NameAddrRanges, params: number[]): ParsedNameAddr {
-  let displayName: string | undefined;
-  if (r.displayStart >= 0) {
-    displayName = b[r.displayStart] === 0x22 ? unquote(b, r.displayStart, r.displayEnd) : utf8(b, r.displayStart, r.displayEnd);
-  }
-  const map = paramsMap(b, params, r.paramsFrom);
-  return new ParsedNameAddr(displayName, utf8(b, r.uriStart, r.uriEnd), map, map.get('tag'));
+/** Scans one name-addr at `p` into a fresh ranges array; returns [end, value] or the end (< 0). */
+function nameAddrAt(b: Buffer, p: number, e: number, needBrackets: boolean, list: boolean, out: ParsedNameAddr[] | null): number | ParsedNameAddr {
+  const ranges = [-1, -1, 0, 0];
+  const q = scanNameAddr(b, p, e, naRanges, ranges, needBrackets, list);
+  if (q < 0) return q;
+  ranges[0] = naRanges.displayStart;
+  ranges[1] = naRanges.displayEnd;
+  ranges[2] = naRanges.uriStart;
+  ranges[3] = naRanges.uriEnd;
+  const v = new ParsedNameAddr(b, ranges);
+  if (out === null) return v;
+  out.push(v);
+  return q;
 }
 
-function nameAddrList(needBrackets: boolean): ListParser<ParsedNameAddr> {
-  return (b, s, e, out) =>
-    eachElement(b, s, e, (p) => {
-      scratch.length = 0;
-      const q = scanNameAddr(b, p, e, naRanges, scratch, needBrackets, true);
-      if (q < 0) return q;
-      out.push(buildNameAddr(b, naRanges, scratch));
-      return q;
-    });
+function nameAddrList(needBrackets: boolean): ListParser<NameAddr> {
+  return (b, s, e, out) => eachElement(b, s, e, (p) => nameAddrAt(b, p, e, needBrackets, true, out as ParsedNameAddr[]) as number);
 }
 
 /** Route, Record-Route, Path, Service-Route: name-addr only (RFC 3261 §20.30, §20.34). */
@@ -91,11 +112,9 @@ export const parseRouteList = nameAddrList(true);
 export const parseNameAddrList = nameAddrList(false);
 
 /** From, To, Refer-To, Referred-By: one name-addr / addr-spec with parameters. */
-export function parseNameAddr(b: Buffer, s: number, e: number): ParsedNameAddr | string {
-  scratch.length = 0;
-  const q = scanNameAddr(b, s, e, naRanges, scratch, false, false);
-  if (q < 0) return where(scanError.reason, scanError.at);
-  return buildNameAddr(b, naRanges, scratch);
+export function parseNameAddr(b: Buffer, s: number, e: number): NameAddr | string {
+  const v = nameAddrAt(b, s, e, false, false, null);
+  return typeof v === 'number' ? where(scanError.reason, scanError.at) : v;
 }
 
 /** A Contact value with its RFC 3261 §20.10 / RFC 5626 §4.1 parameters read out. */
@@ -106,50 +125,81 @@ class ParsedContact extends ParsedNameAddr implements ContactValue {
   regId: number | undefined = undefined;
 }
 
-export const parseContactList: ListParser<ContactValue> = (b, s, e, out) => {
-  const inner: ParsedNameAddr[] = [];
-  const err = parseNameAddrList(b, s, e, inner);
-  if (err !== undefined) return err;
-  for (const na of inner) {
-    const p = na.params;
-    const c = new ParsedContact(na.displayName, na.uriText, p, na.tag);
-    if (p.size > 0) {
-      const expires = p.get('expires');
-      const q = p.get('q');
-      const regId = p.get('reg-id');
-      const instance = p.get('+sip.instance');
+export const parseContactList: ListParser<ContactValue> = (b, s, e, out) =>
+  eachElement(b, s, e, (p) => {
+    const ranges = [-1, -1, 0, 0];
+    const q = scanNameAddr(b, p, e, naRanges, ranges, false, true);
+    if (q < 0) return q;
+    ranges[0] = naRanges.displayStart;
+    ranges[1] = naRanges.displayEnd;
+    ranges[2] = naRanges.uriStart;
+    ranges[3] = naRanges.uriEnd;
+    const c = new ParsedContact(b, ranges);
+    if (ranges.length > 4) {
+      const expires = param(b, ranges, 4, 'expires');
+      const qv = param(b, ranges, 4, 'q');
+      const regId = param(b, ranges, 4, 'reg-id');
+      const instance = param(b, ranges, 4, '+sip.instance');
       c.instance = instance !== undefined && instance.startsWith('<') && instance.endsWith('>') ? instance.slice(1, -1) : instance;
-      if (expires !== undefined && (c.expires = deltaSeconds(expires)) === undefined) return `bad expires parameter "${expires}"`;
-      if (q !== undefined && (c.q = qValue(q)) === undefined) return `bad q parameter "${q}"`;
-      if (regId !== undefined && (c.regId = deltaSeconds(regId)) === undefined) return `bad reg-id parameter "${regId}"`;
+      if (expires !== undefined && (c.expires = deltaSeconds(expires)) === undefined) return fail(`bad expires parameter "${expires}"`, p);
+      if (qv !== undefined && (c.q = qValue(qv)) === undefined) return fail(`bad q parameter "${qv}"`, p);
+      if (regId !== undefined && (c.regId = deltaSeconds(regId)) === undefined) return fail(`bad reg-id parameter "${regId}"`, p);
     }
     out.push(c);
+    return q;
+  });
+
+const transports = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+const transportsLower = transports.map((t) => t.toLowerCase());
+
+/** One Via value read from its ranges; the parameter map is made on first read. */
+class ParsedVia implements Via {
+  readonly protocol: string;
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly branch: string | undefined;
+  readonly received: string | undefined;
+  readonly rport: number | true | undefined;
+  readonly maddr: string | undefined;
+  readonly ttl: number | undefined;
+  private cachedParams: Params | undefined = undefined;
+
+  constructor(private readonly src: Buffer, r: ViaRanges, private readonly ranges: readonly number[]) {
+    const b = src;
+    const sipTwo = r.protocolEnd - r.protocolStart === 3 && matchesLower(b, r.protocolStart, r.protocolEnd, 'sip')
+      && r.versionEnd - r.versionStart === 3 && b[r.versionStart] === 0x32 && b[r.versionStart + 1] === 0x2e && b[r.versionStart + 2] === 0x30;
+    this.protocol = sipTwo ? 'SIP/2.0' : `${ascii(b, r.protocolStart, r.protocolEnd)}/${ascii(b, r.versionStart, r.versionEnd)}`;
+    let transport: string | undefined;
+    for (let k = 0; k < transports.length && transport === undefined; k++) {
+      const t = transportsLower[k]!;
+      if (r.transportEnd - r.transportStart === t.length && matchesLower(b, r.transportStart, r.transportEnd, t)) transport = transports[k];
+    }
+    this.transport = transport ?? ascii(b, r.transportStart, r.transportEnd).toUpperCase();
+    this.host = ascii(b, r.hostStart, r.hostEnd);
+    this.port = r.port < 0 ? undefined : r.port;
+    const n = ranges.length;
+    this.branch = n > 0 ? param(b, ranges, 0, 'branch') : undefined;
+    this.received = n > 0 ? param(b, ranges, 0, 'received') : undefined;
+    const rport = n > 0 ? param(b, ranges, 0, 'rport') : undefined;
+    this.rport = rport === undefined ? undefined : rport === '' ? true : deltaSeconds(rport) ?? true;
+    this.maddr = n > 0 ? param(b, ranges, 0, 'maddr') : undefined;
+    const ttl = n > 0 ? param(b, ranges, 0, 'ttl') : undefined;
+    this.ttl = ttl === undefined ? undefined : deltaSeconds(ttl);
   }
-  return undefined;
-};
+
+  get params(): Params {
+    return (this.cachedParams ??= paramsMap(this.src, this.ranges, 0));
+  }
+}
 
 /** Via values (RFC 3261 §20.42). */
 export const parseViaList: ListParser<Via> = (b, s, e, out) =>
   eachElement(b, s, e, (p) => {
-    scratch.length = 0;
-    const r = viaRanges;
-    const q = scanVia(b, p, e, r, scratch);
+    const ranges: number[] = [];
+    const q = scanVia(b, p, e, viaRanges, ranges);
     if (q < 0) return q;
-    const params = paramsMap(b, scratch, 0);
-    const rport = params.get('rport');
-    const ttl = params.get('ttl');
-    out.push({
-      protocol: `${ascii(b, r.protocolStart, r.protocolEnd)}/${ascii(b, r.versionStart, r.versionEnd)}`,
-      transport: ascii(b, r.transportStart, r.transportEnd).toUpperCase(),
-      host: ascii(b, r.hostStart, r.hostEnd),
-      port: r.port < 0 ? undefined : r.port,
-      params,
-      branch: params.get('branch'),
-      received: params.get('received'),
-      rport: rport === undefined ? undefined : rport === '' ? true : deltaSeconds(rport) ?? true,
-      maddr: params.get('maddr'),
-      ttl: ttl === undefined ? undefined : deltaSeconds(ttl),
-    });
+    out.push(new ParsedVia(b, viaRanges, ranges));
     return q;
   });
 
