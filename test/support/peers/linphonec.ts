@@ -34,6 +34,11 @@ export interface Linphonec {
   command(text: string, timeoutMs?: number): Promise<string[]>;
   /** Resolves once `proxy list` reports "registered: yes" (polled, bounded). */
   waitForRegistration(timeoutMs?: number): Promise<void>;
+  /**
+   * Polls `calls` (every 100 ms, bounded) until a call is in `state` (e.g. 'StreamsRunning',
+   * 'IncomingReceived', 'Paused'), or with `state` 'none' until no call is listed.
+   */
+  waitForCallState(state: string, timeoutMs?: number): Promise<string[]>;
   /** Resolves with the first output line (past or future) matching `pattern`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** "soundcard use files", then play `playWav` and record into `recordWav` in calls. */
@@ -122,8 +127,9 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
       const from = proc.lines.length;
       // The empty line after the command makes linphonec print a bare prompt line: the end marker.
       proc.child.stdin?.write(`${text}\n\n`);
-      const echo = await proc.waitForLine(new RegExp(`^${PROMPT} ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), timeoutMs, from);
-      const start = proc.lines.lastIndexOf(echo) + 1;
+      // The echo carries the prompt unless asynchronous output (call events) already printed it.
+      const echo = await proc.waitForLine(new RegExp(`^(${PROMPT} )?${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), timeoutMs, from);
+      const start = proc.lines.indexOf(echo, from) + 1;
       await proc.waitForLine(new RegExp(`^${PROMPT}\\s*$`), timeoutMs, start);
       const end = proc.lines.findIndex((l, i) => i >= start && l.trim() === PROMPT);
       return proc.lines.slice(start, end);
@@ -152,6 +158,16 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
         const out = await command('proxy list');
         if (out.some((l) => /registered: yes/.test(l))) return;
         if (Date.now() > end) throw new Error(`linphonec not registered in ${timeoutMs} ms:\n${out.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async waitForCallState(state, timeoutMs = 5000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const out = await command('calls');
+        const rows = out.filter((l) => /^\d+\s+\|/.test(l));
+        if (state === 'none' ? rows.length === 0 : rows.some((r) => r.split('|')[2]?.trim() === state)) return out;
+        if (Date.now() > end) throw new Error(`linphonec: no call in state ${state} within ${timeoutMs} ms:\n${out.join('\n')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
