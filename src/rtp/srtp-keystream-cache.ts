@@ -26,6 +26,8 @@ const MAX_SOURCES = 8;
 interface Entry {
   base: number;
   blocksEach: number;
+  /** Largest block count asked of this batch: sizes the next one, so one big packet does not inflate all later batches. */
+  maxUsed: number;
   data: Buffer;
 }
 
@@ -47,7 +49,8 @@ export class SrtpKeystreamCache {
     const index = roc * 0x10000 + seq;
     const blocks = (n + 15) >> 4;
     let e = this.entries.get(ssrc);
-    if (!e || index < e.base || index >= e.base + BATCH || blocks > e.blocksEach) e = this.refill(ssrc, index, Math.max(blocks, e?.blocksEach ?? 0));
+    if (!e || index < e.base || index >= e.base + BATCH || blocks > e.blocksEach) e = this.refill(ssrc, index, Math.max(blocks, e?.maxUsed ?? 0));
+    if (blocks > e.maxUsed) e.maxUsed = blocks;
     const ks = e.data;
     const at = (index - e.base) * e.blocksEach * 16;
     for (let i = 0; i < n; i++) dst[dstStart + i] = src[start + i]! ^ ks[at + i]!;
@@ -59,7 +62,7 @@ export class SrtpKeystreamCache {
       const index = base + k;
       writeAesCmIv(ivs, k * 16, this.salt, ssrc, Math.floor(index / 0x10000), index & 0xffff);
     }
-    const entry = { base, blocksEach, data: this.ctr.keystreams(ivs, BATCH, blocksEach) };
+    const entry = { base, blocksEach, maxUsed: 0, data: this.ctr.keystreams(ivs, BATCH, blocksEach) };
     this.entries.delete(ssrc);
     if (this.entries.size >= MAX_SOURCES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(ssrc, entry);
