@@ -36,7 +36,10 @@ export class WsTransport {
     if (spec.transport === 'wss' && !spec.tls) return err(netError('not-supported', 'a WSS listener needs a certificate and key'));
     let http: Server;
     try {
-      http = spec.transport === 'wss' && spec.tls ? createHttpsServer({ cert: spec.tls.cert, key: spec.tls.key }) : createHttpServer();
+      const t = spec.tls;
+      http = spec.transport === 'wss' && t
+        ? createHttpsServer({ cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestClientCert ?? false, rejectUnauthorized: t.requestClientCert ?? false })
+        : createHttpServer();
     } catch (e) {
       return err(invalidArgument(e, 'WSS listener certificate or key'));
     }

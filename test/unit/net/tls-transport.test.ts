@@ -81,6 +81,23 @@ describe('tls transport and certificate policy', { skip }, () => {
     }
   });
 
+  test('mutual TLS: a server asking for client certificates accepts one from its CA', async () => {
+    const srv = createNetTransport({ framer: testFramer });
+    const cli = createNetTransport({ framer: testFramer });
+    try {
+      const l = await srv.listen({ transport: 'tls', address: '127.0.0.1', port: 0, tls: { cert: good.certPem, key: good.keyPem, ca: [ca.certPem], requestClientCert: true } });
+      assert.ok(l.ok);
+      const clientCert = issueCert(ca, { name: 'client', commonName: 'alice.sip.test', dnsNames: ['alice.sip.test'] });
+      const got = nextEvent(srv, isMessage);
+      const r = await cli.send({ transport: 'tls', host: '127.0.0.1', port: l.value.port, hostname: 'sip.test', tls: { ca: [ca.certPem], cert: clientCert.certPem, key: clientCert.keyPem } }, frame('REGISTER'));
+      assert.ok(r.ok, r.ok ? '' : r.error.message);
+      assert.equal((await got).bytes.toString(), 'REGISTER');
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
+  });
+
   test('a self-signed certificate is refused as tls-untrusted-issuer', async () => {
     const r = await attempt(ports.self, { hostname: 'sip.test' });
     assert.ok(!r.ok);
