@@ -2,6 +2,7 @@
 // test CA, WS with subprotocol "sip", a sipp REGISTER with digest showing up in ul.dump, restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { removeTempDir, skipUnless } from '../../support/peers/env.js';
 import { issueCert, makeTestCa } from '../../support/certs.js';
@@ -121,4 +122,53 @@ test('tlsCert option: kamailio serves an expired and a wrong-host certificate; e
   // The wrong-host certificate is fine for the name it carries.
   const ok = await optionsTls('127.0.0.1', k2.tlsPort, { ca: ca.certPem, servername: 'other.invalid' });
   assert.equal(ok.status, 200);
+});
+
+test('REGISTER over WS with MD5 digest (hand-written client): binding on the ws socket, OPTIONS routed back over the connection', { skip }, async (t) => {
+  const k = await startKamailio({ t });
+  const carol = k.users[2]!;
+  const ws = new WebSocket(`ws://127.0.0.1:${k.wsPort}/`, 'sip');
+  t.after(() => ws.terminate());
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const inbox: string[] = [];
+  const waiters: ((m: string) => void)[] = [];
+  ws.on('message', (d) => {
+    const w = waiters.shift();
+    if (w) w(String(d));
+    else inbox.push(String(d));
+  });
+  const next = () => new Promise<string>((resolve) => (inbox.length ? resolve(inbox.shift()!) : waiters.push(resolve)));
+  const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+  const ruri = `sip:${k.domain}`;
+  const contact = `<sip:${carol.user}@wsclient.invalid;transport=ws>`;
+  const register = (cseq: number, auth = '') =>
+    `REGISTER ${ruri} SIP/2.0\r\nVia: SIP/2.0/WS wsclient.invalid;branch=z9hG4bK-ws-${cseq}\r\nMax-Forwards: 70\r\n` +
+    `From: <sip:${carol.user}@${k.domain}>;tag=wsreg\r\nTo: <sip:${carol.user}@${k.domain}>\r\nCall-ID: ws-reg-1\r\nCSeq: ${cseq} REGISTER\r\n` +
+    `Contact: ${contact}\r\nExpires: 300\r\n${auth}Content-Length: 0\r\n\r\n`;
+  ws.send(register(1));
+  const challenge = await next();
+  assert.equal(parseStatus(challenge).status, 401);
+  const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
+  const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
+  const cnonce = 'abc123';
+  const ha1 = md5(`${carol.user}:${realm}:${carol.password}`);
+  const ha2 = md5(`REGISTER:${ruri}`);
+  const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`);
+  ws.send(register(2, `Authorization: Digest username="${carol.user}", realm="${realm}", nonce="${nonce}", uri="${ruri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"\r\n`));
+  assert.equal(parseStatus(await next()).status, 200);
+  const [b] = await k.dumpUsrloc();
+  assert.equal(b!.aor, carol.user);
+  assert.equal(b!.socket, `tcp:127.0.0.1:${k.wsPort}`); // kamailio names the listener, WS rides on it
+  assert.match(b!.received, /transport=ws/i);
+  // A request to carol through the proxy arrives on this WebSocket.
+  const answered = optionsUdp('127.0.0.1', k.udpPort, 5000, 500, `sip:${carol.user}@${k.domain}`);
+  const incoming = await next();
+  assert.match(incoming, new RegExp(`^OPTIONS sip:${carol.user}@wsclient\\.invalid;transport=ws SIP/2\\.0`));
+  const via = incoming.split('\r\n').filter((l) => /^Via:/i.test(l)).join('\r\n');
+  const hdr = (name: string) => incoming.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))!;
+  ws.send(`SIP/2.0 200 OK\r\n${via}\r\n${hdr('From')}\r\n${hdr('To')};tag=wsok\r\n${hdr('Call-ID')}\r\n${hdr('CSeq')}\r\nContent-Length: 0\r\n\r\n`);
+  assert.equal((await answered).status, 200);
 });
