@@ -6,6 +6,10 @@ interface BenchModule {
 
 const benchmarks: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'sip-parser', load: () => import('./sip-parser.js') },
+  { name: 'media-streams', load: () => import('./media-streams.js') },
+  { name: 'g711', load: () => import('./g711.js') },
+  { name: 'sip-transactions', load: () => import('./sip-transactions.js') },
+  { name: 'sip-register', load: () => import('./sip-register.js') },
   { name: 'sip-parser-fuzz', load: async () => ({ run: (await import('./sip-parser.js')).fuzz }) },
 ];
 
