@@ -242,3 +242,23 @@ test('ws: a request to a client that connected to us goes over its inbound conne
     await srv.t.close();
   }
 });
+
+test('ws: a message over the size cap closes the connection with message-too-large', async () => {
+  const t = createNetTransport({ framer: testFramer, maxWsMessageBytes: 1000 });
+  const l = await t.listen({ transport: 'ws', address: '127.0.0.1', port: 0 });
+  assert.ok(l.ok);
+  const raw = new WebSocket(`ws://127.0.0.1:${l.value.port}/`, 'sip');
+  try {
+    await until<void>((done) => raw.once('open', () => done()));
+    const closed = nextEvent(t, (e) => e.kind === 'connection-closed');
+    const handed: TransportEvent[] = [];
+    t.onEvent((e) => e.kind === 'message' && handed.push(e));
+    raw.send('x'.repeat(1001));
+    const c = await closed;
+    assert.ok(c.kind === 'connection-closed' && c.reason?.code === 'message-too-large');
+    assert.equal(handed.length, 0);
+  } finally {
+    raw.terminate();
+    await t.close();
+  }
+});
