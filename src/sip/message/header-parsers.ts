@@ -9,7 +9,7 @@ import type {
 } from './header-types.js';
 import type { SipMessage } from './message.js';
 import {
-  parseContactList, parseInfoList, parseNameAddr, parseNameAddrList, parseRouteList, parseViaList, type ListParser,
+  ParsedNameAddr, parseContactList, parseInfoList, parseNameAddr, parseNameAddrList, parseRouteList, parseViaList, type ListParser,
 } from './parse-address-headers.js';
 import { parseAuthInfo, parseAuthList, parseSipDate } from './parse-auth-headers.js';
 import {
@@ -126,6 +126,11 @@ export function parseHeaderValue(msg: SipMessage, id: HeaderId): Result<unknown>
   let i = msg.indexOf(id);
   if (i < 0) return undefined;
   if (!entry.list) {
+    // From/To were scanned by parseMessage: build from those ranges unless edited since.
+    if (msg.edits === undefined && (id === HeaderId.From || id === HeaderId.To)) {
+      const r = id === HeaderId.From ? msg.fromRanges : msg.toRanges;
+      if (r !== undefined) return ok(new ParsedNameAddr(msg.buf, r));
+    }
     const src = msg.source(i);
     const v = entry.parse(src, msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!);
     return typeof v === 'string' && id !== HeaderId.CallId && !isTextHeader(id) ? err(`${headerNameOf(id)}: ${v}`) : ok(v);

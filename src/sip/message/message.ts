@@ -60,6 +60,9 @@ export class SipMessage {
   viaHostStart = -1;
   /** @internal */ viaHostEnd = -1;
   /** @internal */ viaPortValue = -1;
+  /** @internal From/To name-addr ranges found by the eager scan (display, URI, then params) */
+  fromRanges: number[] | undefined = undefined;
+  /** @internal */ toRanges: number[] | undefined = undefined;
   /** @internal edited header values: name and bytes */
   edits: { name: string; bytes: Buffer }[] | undefined = undefined;
   private callIdText: string | undefined = undefined;

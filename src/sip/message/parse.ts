@@ -162,16 +162,23 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
       case HeaderId.From:
       case HeaderId.To: {
         if ((id === HeaderId.From ? msg.iFrom : msg.iTo) >= 0) return badHeader(isRequest, id, 'more than one header line', ns);
-        params.length = 0;
-        if (scanNameAddr(b, valueStart, valueEnd, naRanges, params, false, false) < 0) return badHeader(isRequest, id, scanError.reason, scanError.at);
-        const j = findParam(b, params, 0, 'tag');
-        const ts = j >= 0 ? params[j + 2]! : -1;
+        // Kept on the message: reading From/To later builds the value from these ranges.
+        const r = [-1, -1, 0, 0];
+        if (scanNameAddr(b, valueStart, valueEnd, naRanges, r, false, false) < 0) return badHeader(isRequest, id, scanError.reason, scanError.at);
+        r[0] = naRanges.displayStart;
+        r[1] = naRanges.displayEnd;
+        r[2] = naRanges.uriStart;
+        r[3] = naRanges.uriEnd;
+        const j = findParam(b, r, 4, 'tag');
+        const ts = j >= 0 ? r[j + 2]! : -1;
         if (id === HeaderId.From) {
           msg.iFrom = k;
-          if (ts >= 0) (msg.fromTagStart = ts), (msg.fromTagEnd = params[j + 3]!);
+          msg.fromRanges = r;
+          if (ts >= 0) (msg.fromTagStart = ts), (msg.fromTagEnd = r[j + 3]!);
         } else {
           msg.iTo = k;
-          if (ts >= 0) (msg.toTagStart = ts), (msg.toTagEnd = params[j + 3]!);
+          msg.toRanges = r;
+          if (ts >= 0) (msg.toTagStart = ts), (msg.toTagEnd = r[j + 3]!);
         }
         break;
       }
