@@ -1,7 +1,7 @@
 // Open connections of every connection-oriented transport, indexed for reuse (RFC 3261 §18):
 // by id (a response goes back on the request's connection, §18.2.2) and by destination
 // (a new request reuses an open connection to the same place, §18.1.1).
-import { err, ok, type Clock, type Result } from '../util/index.js';
+import { err, ok, type Clock, type Result, type TimerHandle } from '../util/index.js';
 import { normalizeAddress } from './endpoint.js';
 import { netError, type NetError } from './errors.js';
 import { DEFAULT_PONG_TIMEOUT_MS, KeepAliveTimer } from './keep-alive.js';
@@ -23,6 +23,8 @@ export interface Connection {
 
 /** What a connection reports back to the pool. */
 export interface ConnectionSink {
+  /** Any bytes or frames arrived (keeps an inbound connection from idling out). */
+  activity(conn: Connection): void;
   message(conn: Connection, bytes: Buffer): void;
   pong(conn: Connection): void;
   closed(conn: Connection, reason: NetError | null): void;
@@ -33,20 +35,32 @@ export function connectionKey(transport: TransportKind, address: string, port: n
   return `${transport}|${normalizeAddress(address)}|${port}|${hostname.toLowerCase()}|${path}`;
 }
 
+export interface PoolLimits {
+  /** Inbound connections beyond this many open ones are refused (a flood must not exhaust us). */
+  maxConnections?: number;
+  /** Inbound connections silent this long are closed; 0 = never. */
+  idleTimeoutMs?: number;
+}
+
 export class ConnectionPool implements ConnectionSink {
   private readonly byId = new Map<string, Connection>();
   private readonly byKey = new Map<string, Connection>();
   private readonly pending = new Map<string, Promise<Result<Connection, NetError>>>();
   private readonly keepAlives = new Map<string, KeepAliveTimer>();
+  private readonly idle = new Map<string, { last: number; timer: TimerHandle }>();
   private counter = 0;
   private shutDown = false;
+  private readonly maxConnections: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly emit: (e: TransportEvent) => void,
-    /** Inbound connections beyond this many open ones are refused (a flood must not exhaust us). */
-    private readonly maxConnections = 1024,
-  ) {}
+    limits: PoolLimits = {},
+  ) {
+    this.maxConnections = limits.maxConnections ?? 1024;
+    this.idleTimeoutMs = limits.idleTimeoutMs ?? 0;
+  }
 
   /** True when an inbound connection would exceed the limit; the refusal is reported as an event. */
   refuseInbound(kind: TransportKind, remoteAddress: string | undefined): boolean {
@@ -73,6 +87,28 @@ export class ConnectionPool implements ConnectionSink {
     // The newest connection to a place wins the reuse slot; older ones still carry their replies.
     this.byKey.set(conn.key, conn);
     this.emit({ kind: 'connection-opened', connectionId: conn.id, direction, remote: conn.remote, local: conn.local });
+    if (direction === 'inbound' && this.idleTimeoutMs > 0) this.watchIdle(conn);
+  }
+
+  /** Closes an inbound connection once nothing has arrived on it for idleTimeoutMs. */
+  private watchIdle(conn: Connection): void {
+    const check = (): void => {
+      const w = this.idle.get(conn.id);
+      if (!w) return;
+      const quiet = this.clock.now() - w.last;
+      if (quiet >= this.idleTimeoutMs) {
+        this.idle.delete(conn.id);
+        conn.close(netError('idle-timeout', `connection ${conn.id} from ${conn.remote.address} port ${conn.remote.port} idle for ${quiet} ms`));
+      } else {
+        w.timer = this.clock.setTimer(this.idleTimeoutMs - quiet, check);
+      }
+    };
+    this.idle.set(conn.id, { last: this.clock.now(), timer: this.clock.setTimer(this.idleTimeoutMs, check) });
+  }
+
+  activity(conn: Connection): void {
+    const w = this.idle.get(conn.id);
+    if (w) w.last = this.clock.now();
   }
 
   /** An open connection for `key`, or the one being opened, or a new one from `open`. */
@@ -161,6 +197,9 @@ export class ConnectionPool implements ConnectionSink {
     if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
     this.keepAlives.get(conn.id)?.stop();
     this.keepAlives.delete(conn.id);
+    const w = this.idle.get(conn.id);
+    if (w) this.clock.clearTimer(w.timer);
+    this.idle.delete(conn.id);
     this.emit({ kind: 'connection-closed', connectionId: conn.id, remote: conn.remote, reason });
   }
 }

@@ -16,6 +16,7 @@ export type NetErrorCode =
   | 'connection-closed'
   | 'framing-error'
   | 'keepalive-timeout'
+  | 'idle-timeout'
   | 'address-in-use'
   | 'address-unavailable'
   | 'no-listener'

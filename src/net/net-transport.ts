@@ -22,6 +22,8 @@ export interface NetTransportOptions {
   maxWsMessageBytes?: number;
   /** Open connections (all kinds) beyond which inbound ones are refused; default 1024. */
   maxConnections?: number;
+  /** Inbound connections with nothing received for this long are closed (`idle-timeout`); default 0 = never. */
+  idleTimeoutMs?: number;
 }
 
 export class NetTransport implements Transport {
@@ -37,7 +39,7 @@ export class NetTransport implements Transport {
       for (const l of [...this.listenersSet]) l(e);
     };
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.pool = new ConnectionPool(clock, emit, options.maxConnections ?? 1024);
+    this.pool = new ConnectionPool(clock, emit, { maxConnections: options.maxConnections ?? 1024, idleTimeoutMs: options.idleTimeoutMs ?? 0 });
     this.udp = new UdpTransport(clock, emit);
     this.stream = new StreamTransport({ clock, pool: this.pool, framer: options.framer, emit, connectTimeoutMs });
     this.ws = new WsTransport({ clock, pool: this.pool, emit, connectTimeoutMs, maxMessageBytes: options.maxWsMessageBytes ?? 65_535 });

@@ -57,6 +57,7 @@ export class StreamConnection implements Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
+    this.sink.activity(this);
     for (const ev of this.framer.push(chunk)) {
       switch (ev.kind) {
         case 'message':

@@ -34,6 +34,7 @@ export class WsConnection implements Connection {
   ) {
     ws.on('message', (data) => this.onMessage(toBuffer(data)));
     ws.on('pong', () => this.sink.pong(this));
+    ws.on('ping', () => this.sink.activity(this));
     ws.on('error', (e) => {
       const code = (e as { code?: string }).code;
       this.closeReason ??= code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
@@ -72,6 +73,7 @@ export class WsConnection implements Connection {
 
   private onMessage(bytes: Buffer): void {
     if (this.closing) return;
+    this.sink.activity(this);
     if (bytes.equals(CRLF_PING)) {
       this.ws.send(CRLF_PONG.toString('latin1'));
       return;

@@ -325,3 +325,28 @@ test('closing the transport closes its connections and reports each one', async 
   assert.ok(!after.ok);
   await srv.t.close();
 });
+
+test('tcp: an inbound connection silent for idleTimeoutMs is closed; traffic (even a ping) keeps it open', async () => {
+  const clock = new ManualClock();
+  const t = createNetTransport({ framer: testFramer, clock, idleTimeoutMs: 60_000 });
+  const r = await t.listen({ transport: 'tcp', address: '127.0.0.1', port: 0 });
+  assert.ok(r.ok);
+  const opened = nextEvent(t, (e) => e.kind === 'connection-opened');
+  const raw = connect(r.value.port, '127.0.0.1');
+  try {
+    await opened;
+    clock.advance(59_000);
+    const pong = until<Buffer>((done) => raw.once('data', done));
+    raw.write('\r\n\r\n');
+    await pong;
+    clock.advance(59_000);
+    assert.equal(t.connectionCount, 1);
+    const closed = nextEvent(t, (e) => e.kind === 'connection-closed');
+    clock.advance(1_000);
+    const c = await closed;
+    assert.ok(c.kind === 'connection-closed' && c.reason?.code === 'idle-timeout');
+  } finally {
+    raw.destroy();
+    await t.close();
+  }
+});
