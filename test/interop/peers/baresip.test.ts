@@ -9,6 +9,7 @@ import { startKamailio } from '../../support/peers/kamailio.js';
 import { startBaresip } from '../../support/peers/baresip.js';
 import { makeToneWav, measureToneInWav } from '../../support/peers/audio.js';
 import { runSipp } from '../../support/peers/sipp.js';
+import { readRssKb } from '../../support/peers/process.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl', 'baresip', 'sox');
 
@@ -19,7 +20,9 @@ test('baresip registers to kamailio with digest; ul.dump shows it', { skip }, as
     t,
     accounts: [{ aor: `sip:${alice.user}@${k.domain}`, password: alice.password, registrar: k.proxyUri('udp') }],
   });
-  await b.waitForRegistration(5000);
+  const registeredAfterMs = await b.waitForRegistration(5000);
+  assert.ok(registeredAfterMs > 0 && registeredAfterMs < 5000);
+  assert.ok((readRssKb(b.pid) ?? 0) > 1000, 'baresip RSS readable from /proc');
   const bindings = await k.dumpUsrloc();
   assert.equal(bindings.length, 1);
   assert.equal(bindings[0]!.aor, alice.user);
@@ -80,8 +83,10 @@ for (const variant of [
 
 test('sipp calls baresip directly at its sipUri (no proxy) and baresip auto-answers', { skip: skip || skipUnless('sipp') }, async (t) => {
   const b = await startBaresip({ t });
-  const r = await runSipp({ t, scenario: { builtin: 'uac' }, remote: `127.0.0.1:${b.sipPort}`, service: 'baresip', timeoutS: 10, extraArgs: ['-d', '200'] });
+  const r = await runSipp({ t, scenario: { builtin: 'uac' }, remote: `127.0.0.1:${b.sipPort}`, service: 'baresip', timeoutS: 10, traceRtt: true, extraArgs: ['-d', '200'] });
   assert.equal(r.exitCode, 0, r.errors);
+  // -trace_rtt: one row per response-time measure of the scenario's rtd (INVITE to 200 here).
+  assert.match(r.rtt ?? '', /\d/, 'rtt CSV should hold a measurement');
   const got = r.messages.filter((m) => m.direction === 'received').map((m) => m.firstLine);
   assert.ok(got.includes('SIP/2.0 200 Answering') || got.some((l) => l.startsWith('SIP/2.0 200')), got.join(' | '));
   await b.waitForEvent('CALL_CLOSED', 5000);

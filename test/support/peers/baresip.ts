@@ -81,8 +81,11 @@ export interface Baresip {
    * Resolves when the account `user` (default: the first account's) got a 200 to its REGISTER,
    * taken from baresip's log line (`alice@host: {0/UDP/v4} 200 OK ...`): registration happens
    * before ctrl_tcp connects, so the REGISTER_OK event may never reach us. Rejects on a failure status.
+   * Resolves with the milliseconds from spawning baresip to that line (start-to-registered time).
    */
-  waitForRegistration(timeoutMs?: number, user?: string): Promise<void>;
+  waitForRegistration(timeoutMs?: number, user?: string): Promise<number>;
+  /** Process id (e.g. for `readRssKb`). */
+  pid: number;
   /** Recordings written by sndfile: `dec` = what it heard, `enc` = what it sent. */
   recordings(): { dec: string[]; enc: string[] };
   log(): string[];
@@ -275,7 +278,9 @@ export async function startBaresip(opts: BaresipOptions = {}): Promise<Baresip> 
       const line = await proc.waitForLine(new RegExp(`^${u}@[^:]+: \\{\\d+/\\w+/v[46]\\} (\\d{3}) `), timeoutMs);
       const status = / \{\d+\/\w+\/v[46]\} (\d{3}) /.exec(line)?.[1];
       if (status !== '200') throw new Error(`baresip registration of ${u} failed: ${line}`);
+      return (proc.lineTimes[proc.lines.indexOf(line)] ?? performance.now()) - proc.spawnedAt;
     },
+    pid: proc.pid,
     recordings() {
       const files = existsSync(recDir) ? readdirSync(recDir).sort() : [];
       return {

@@ -64,6 +64,8 @@ export interface Kamailio {
   waitForBinding(predicate: (b: UsrlocBinding[]) => boolean, timeoutMs?: number): Promise<UsrlocBinding[]>;
   /** Runs any kamcmd RPC, returning its stdout. */
   kamcmd(...args: string[]): Promise<string>;
+  /** Main process id of the current run (undefined while halted). */
+  pid(): number | undefined;
   /** Output lines of the current process (log at debug level `debug`). */
   log(): string[];
   /** Stops the process (bindings are lost: usrloc is in memory); `start()` brings it back on the same ports. */
@@ -211,6 +213,7 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
     },
     kamcmd,
     log: () => proc?.lines ?? [],
+    pid: () => (proc && !proc.hasExited() ? proc.pid : undefined),
     halt,
     start,
     async restart() {

@@ -30,6 +30,8 @@ export interface Linphonec {
   sipPort: number;
   sipUri: string;
   dir: string;
+  /** Process id (e.g. for `readRssKb`). */
+  pid: number;
   /** Runs one console command; resolves with its output lines (commands are serialized). */
   command(text: string, timeoutMs?: number): Promise<string[]>;
   /** Resolves once `proxy list` reports "registered: yes" (polled, bounded). */
@@ -149,6 +151,7 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
 
   return {
     sipPort,
+    pid: proc.pid,
     sipUri: `sip:${/^sips?:([^@]+)@/.exec(identity)?.[1] ?? 'linphonec'}@127.0.0.1:${sipPort}`,
     dir,
     command,

@@ -1,7 +1,7 @@
 // Child processes for interop peers: spawn, watch output for ready markers (never sleep),
 // stop with SIGTERM then SIGKILL, and kill everything left when the test process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 
 /** What `startPeerProcess` needs. Output is also appended to `logFile` when given. */
 export interface PeerProcessOptions {
@@ -20,6 +20,10 @@ export interface PeerProcess {
   readonly pid: number;
   /** Every output line so far (stdout and stderr interleaved as they arrived). */
   readonly lines: string[];
+  /** `performance.now()` when each line of `lines` arrived (same index). */
+  readonly lineTimes: number[];
+  /** `performance.now()` just before spawn (for start-up timing in benchmarks). */
+  readonly spawnedAt: number;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
   /** True once the process has exited. */
@@ -58,6 +62,7 @@ function installExitHook(): void {
 /** Spawns a peer; its output is kept line by line for ready markers and diagnostics. */
 export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
   installExitHook();
+  const spawnedAt = performance.now();
   const child = spawn(opts.command, opts.args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
@@ -65,6 +70,7 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
   });
   running.add(child);
   const lines: string[] = [];
+  const lineTimes: number[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (l: string) => void }>();
   let log: WriteStream | undefined;
   if (opts.logFile) log = createWriteStream(opts.logFile, { flags: 'a' });
@@ -77,6 +83,7 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
       const line = partial.s.slice(0, nl).replace(/\r$/, '');
       partial.s = partial.s.slice(nl + 1);
       lines.push(line);
+      lineTimes.push(performance.now());
       log?.write(line + '\n');
       for (const w of waiters) {
         if (w.pattern.test(line)) {
@@ -111,6 +118,8 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
     child,
     pid: child.pid ?? -1,
     lines,
+    lineTimes,
+    spawnedAt,
     exited,
     hasExited: () => done,
     tail,
@@ -167,4 +176,14 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
       },
     );
   });
+}
+
+/** Resident set size of a process in kB (Linux /proc), or undefined when it cannot be read. */
+export function readRssKb(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
