@@ -204,3 +204,24 @@ test('AES-CM keystreams made ahead in batches match the RFC 3711 §4.1.1 IV form
     assert.deepEqual(prot.subarray(12, 12 + size), expected, `packet ${i}: ssrc ${ssrc} seq ${seq} size ${size}`);
   }
 });
+
+// RFC 6188 AES-256-CM: no vector in ../shared/conformance/srtp, so these were recorded from Debian's
+// libsrtp2 2.5.0 (srtp_protect / srtp_protect_rtcp, first packet of a session) with this key.
+const aes256Key = Buffer.from('030e19242f3a45505b66717c87929da8b3bec9d4dfeaf5000b16212c37424d58', 'hex');
+const aes256Salt = Buffer.from('01060b10151a1f24292e33383d42', 'hex');
+const libsrtpAes256: Array<[SrtpProfile, string, string]> = [
+  ['AES_256_CM_HMAC_SHA1_80', '800f1234decafbadcafebabeacff5f598e5fcb5f8d7fde75126cea4c8bfe5b7914717f99871d', '81c8000bcafebabe09c5e392cc26ef22e96ee88cde18662c800000016af48eb9b8483685998d'],
+  ['AES_256_CM_HMAC_SHA1_32', '800f1234decafbadcafebabeacff5f598e5fcb5f8d7fde75126cea4c8bfe5b79', '81c8000bcafebabe09c5e392cc26ef22e96ee88cde18662c800000016af48eb9b8483685998d'],
+];
+for (const [profile, srtp, srtcp] of libsrtpAes256) {
+  test(`${profile}: packets recorded from libsrtp2 protect and unprotect identically`, () => {
+    const rtpPlain = Buffer.from('800f1234decafbadcafebabe' + 'ab'.repeat(16), 'hex');
+    const rtcpPlain = Buffer.from('81c8000bcafebabe' + 'ab'.repeat(16), 'hex');
+    const tx = new SrtpContext(profile, aes256Key, aes256Salt);
+    assert.equal(tx.protectRtp(rtpPlain).toString('hex'), srtp);
+    assert.equal(tx.protectRtcp(rtcpPlain).toString('hex'), srtcp);
+    const rx = new SrtpContext(profile, aes256Key, aes256Salt);
+    assert.deepEqual(rx.unprotectRtp(Buffer.from(srtp, 'hex')), { ok: true, value: rtpPlain });
+    assert.deepEqual(rx.unprotectRtcp(Buffer.from(srtcp, 'hex')), { ok: true, value: rtcpPlain });
+  });
+}
