@@ -1,7 +1,7 @@
 // sip/ua: the UA core (SipStack: transport + parser + transactions + transport rules + core
 // answers) and registration.
+export { SipStack } from './sip-stack.js';
 export {
-  SipStack,
   type SipStackOptions,
   type SipStackStats,
   type OutgoingRequest,
@@ -9,12 +9,12 @@ export {
   type ClientListener,
   type ClientRequest,
   type IncomingRequest,
-} from './sip-stack.js';
+} from './stack-types.js';
 export { defaultCapabilities, coreAnswer, capabilityHeaders, type UaCapabilities, type CoreAnswer } from './capabilities.js';
 export { looksLikeRequest, malformedRequestResponse } from './malformed-response.js';
 export { buildNon2xxAck } from './ack.js';
 export { backoffCeilingMs, backoffDelayMs, defaultBackoff, type BackoffConfig } from './backoff.js';
 export {
-  contactUri, contactValue, bindingFrom, refreshDelayMs, newInstanceId, type AccountConfig, type BindingInfo,
+  contactUri, contactValue, bindingFrom, refreshDelayMs, newInstanceId, targetQuery, refusalText, type AccountConfig, type BindingInfo,
 } from './register-request.js';
-export { Registration, targetQuery, type RegistrationEvent, type RegistrationOptions, type RegistrationState } from './registration.js';
+export { Registration, type RegistrationEvent, type RegistrationOptions, type RegistrationState } from './registration.js';

@@ -1,8 +1,9 @@
 // The parts of a REGISTER (RFC 3261 §10.2, RFC 5626 §4.2, RFC 5627 §4.1) and what a 2xx says
 // about our binding.
 import { randomUUID } from 'node:crypto';
-import { HeaderId, formatUri, urisEqual, type ContactValue, type SipMessage, type SipUri, type Uri } from '../message/index.js';
-import type { TlsClientPolicy, TransportKind } from '../../net/index.js';
+import { HeaderId, formatUri, uriParam, urisEqual, type ContactValue, type SipMessage, type SipUri, type Uri } from '../message/index.js';
+import type { SipTargetQuery, TlsClientPolicy, TransportKind } from '../../net/index.js';
+import type { DigestRefusal } from '../auth/index.js';
 import { hostForUri } from '../transport/index.js';
 
 /** One account to register. The password is read only by the digest client. */
@@ -89,4 +90,39 @@ export function refreshDelayMs(expires: number): number {
 
 export function aorText(aor: SipUri): string {
   return formatUri(aor);
+}
+
+const transportParams: Record<string, TransportKind> = { udp: 'udp', tcp: 'tcp', tls: 'tls', ws: 'ws', wss: 'wss' };
+
+/** RFC 3263 query for a proxy/registrar URI (sips + tcp means TLS; sips + ws means WSS). */
+export function targetQuery(uri: SipUri, forced: TransportKind | undefined): SipTargetQuery {
+  const secure = uri.scheme === 'sips';
+  const param = uriParam(uri, 'transport');
+  let transport = forced ?? (typeof param === 'string' ? transportParams[param.toLowerCase()] : undefined);
+  if (secure && transport === 'tcp') transport = 'tls';
+  if (secure && transport === 'ws') transport = 'wss';
+  const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
+  const q: SipTargetQuery = { host, secure, isIp: uri.hostKind !== 'domain' };
+  if (uri.port !== undefined) q.port = uri.port;
+  if (transport !== undefined) q.transport = transport;
+  return q;
+}
+
+export function refusalText(r: DigestRefusal): string {
+  switch (r.refused) {
+    case 'credentials-rejected':
+      return `credentials rejected for realm "${r.realm}" (wrong user name or password)`;
+    case 'realm-not-configured':
+      return `challenged for realm "${r.realm}", which is not configured for this account`;
+    case 'unsupported-scheme':
+      return `unsupported authentication scheme ${r.scheme}`;
+    case 'unsupported-algorithm':
+      return `unsupported digest algorithm ${r.algorithm}`;
+    case 'unsupported-qop':
+      return `unsupported qop ${r.qop}`;
+    case 'malformed-challenge':
+      return `malformed challenge: ${r.reason}`;
+    case 'no-challenge':
+      return 'authentication required but no challenge given';
+  }
 }

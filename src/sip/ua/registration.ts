@@ -6,11 +6,12 @@ import {
   resolveSipTargets, systemResolver, TargetList, type Destination, type KeepAliveHandle, type NetError, type NetErrorCode, type ServerTarget, type SipTargetQuery,
   type TransportEvent, type TransportKind,
 } from '../../net/index.js';
-import { HeaderId, formatUri, parseUri, uriParam, type SipMessage, type SipUri, type Uri } from '../message/index.js';
-import { DigestClient, type DigestAttempt, type DigestRefusal } from '../auth/index.js';
+import { HeaderId, formatUri, parseUri, type SipMessage, type SipUri, type Uri } from '../message/index.js';
+import { DigestClient, type DigestAttempt } from '../auth/index.js';
 import { backoffDelayMs, defaultBackoff, type BackoffConfig } from './backoff.js';
-import { bindingFrom, contactUri, contactValue, newInstanceId, refreshDelayMs, type AccountConfig, type BindingInfo } from './register-request.js';
-import type { ClientFailure, ClientRequest, SipStack } from './sip-stack.js';
+import { bindingFrom, contactUri, contactValue, newInstanceId, refreshDelayMs, refusalText, targetQuery, type AccountConfig, type BindingInfo } from './register-request.js';
+import type { SipStack } from './sip-stack.js';
+import type { ClientFailure, ClientRequest } from './stack-types.js';
 
 export type RegistrationState = 'idle' | 'registering' | 'registered' | 'waiting' | 'failed' | 'unregistering' | 'unregistered';
 
@@ -32,41 +33,6 @@ export interface RegistrationOptions {
   keepAliveIntervalMs?: number;
   /** Longest wait for the un-REGISTER's answer on shutdown. Default 5 s. */
   unregisterTimeoutMs?: number;
-}
-
-const transportParams: Record<string, TransportKind> = { udp: 'udp', tcp: 'tcp', tls: 'tls', ws: 'ws', wss: 'wss' };
-
-/** RFC 3263 query for a proxy/registrar URI (sips + tcp means TLS; sips + ws means WSS). */
-export function targetQuery(uri: SipUri, forced: TransportKind | undefined): SipTargetQuery {
-  const secure = uri.scheme === 'sips';
-  const param = uriParam(uri, 'transport');
-  let transport = forced ?? (typeof param === 'string' ? transportParams[param.toLowerCase()] : undefined);
-  if (secure && transport === 'tcp') transport = 'tls';
-  if (secure && transport === 'ws') transport = 'wss';
-  const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
-  const q: SipTargetQuery = { host, secure, isIp: uri.hostKind !== 'domain' };
-  if (uri.port !== undefined) q.port = uri.port;
-  if (transport !== undefined) q.transport = transport;
-  return q;
-}
-
-function refusalText(r: DigestRefusal): string {
-  switch (r.refused) {
-    case 'credentials-rejected':
-      return `credentials rejected for realm "${r.realm}" (wrong user name or password)`;
-    case 'realm-not-configured':
-      return `challenged for realm "${r.realm}", which is not configured for this account`;
-    case 'unsupported-scheme':
-      return `unsupported authentication scheme ${r.scheme}`;
-    case 'unsupported-algorithm':
-      return `unsupported digest algorithm ${r.algorithm}`;
-    case 'unsupported-qop':
-      return `unsupported qop ${r.qop}`;
-    case 'malformed-challenge':
-      return `malformed challenge: ${r.reason}`;
-    case 'no-challenge':
-      return 'authentication required but no challenge given';
-  }
 }
 
 export class Registration {

@@ -2,77 +2,18 @@
 // transaction table, the transport rules (Via, received/rport, response routing) and the UA
 // core's own answers. Nothing from the network can make it throw.
 import { nullLogger, randomToken, type Clock, type Logger, type Result } from '../../util/index.js';
-import type { Destination, Endpoint, InboundMessage, ListenSpec, NetError, SendInfo, Transport, TransportEvent, TransportKind } from '../../net/index.js';
+import type { Destination, Endpoint, InboundMessage, ListenSpec, NetError, Transport, TransportEvent, TransportKind } from '../../net/index.js';
 import {
   createRequest, createResponse, parseMessage, serializeMessage, validateMessage, type HeaderLines, type SipMessage, type Uri,
 } from '../message/index.js';
-import { TransactionTable, type TimerConfig, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
-import { DialogTable, type Dialog } from '../dialog/index.js';
+import { TransactionTable, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
+import { DialogTable } from '../dialog/index.js';
 import { DEFAULT_MAX_FORWARDS, formatVia, isOurVia, newBranch, responseDestination, stampReceived, type ArrivalInfo } from '../transport/index.js';
 import { buildNon2xxAck } from './ack.js';
 import { coreAnswer, defaultCapabilities, type UaCapabilities } from './capabilities.js';
 import { looksLikeRequest, malformedRequestResponse } from './malformed-response.js';
-
-export interface SipStackOptions {
-  transport: Transport;
-  clock: Clock;
-  timers?: TimerConfig;
-  logger?: Logger;
-  capabilities?: UaCapabilities;
-  /** User-Agent / Server value. */
-  userAgent?: string;
-  /** Host written in Via and Contact when a listener is bound to a wildcard address (0.0.0.0, ::). */
-  advertisedHost?: string;
-}
-
-/** Counters of what came in and what was refused. */
-export interface SipStackStats {
-  requestsIn: number;
-  responsesIn: number;
-  /** Requests refused by the parser or validation (answered when possible). */
-  malformedRequests: number;
-  /** Responses that did not parse: dropped (RFC 3261 §18.1.2, RFC 4475 §3.1.2.19). */
-  malformedResponses: number;
-  /** Responses whose top Via is not ours (§18.1.2) or that match no transaction. */
-  strayResponses: number;
-  /** 482 answers to merged requests (§8.2.2.2). */
-  loopsDetected: number;
-  sendFailures: number;
-  /** Exceptions caught while handling network input (should stay 0). */
-  internalErrors: number;
-}
-
-/** A request without the top Via (the stack adds it); Max-Forwards is added when missing. */
-export interface OutgoingRequest {
-  method: string;
-  uri: string | Uri;
-  headers: HeaderLines;
-  body?: Buffer | string;
-}
-
-export type ClientFailure = { kind: 'timeout' } | { kind: 'transport-error'; error: NetError | undefined };
-
-export interface ClientListener {
-  /** Every response (1xx included) of the client transaction. */
-  response(response: SipMessage): void;
-  /** No final response: Timer B/F fired or the transport failed. */
-  failed(failure: ClientFailure): void;
-}
-
-/** A request in flight. `flow` is set once the first send went out (connection and our end). */
-export interface ClientRequest {
-  readonly request: SipMessage;
-  readonly destination: Destination;
-  flow: SendInfo | undefined;
-}
-
-/** A request for the TU. */
-export interface IncomingRequest {
-  request: SipMessage;
-  transaction: Transaction<SipMessage>;
-  arrival: ArrivalInfo;
-  dialog: Dialog | undefined;
-}
+import { MergedRequests } from './merged-requests.js';
+import type { ClientListener, ClientRequest, IncomingRequest, OutgoingRequest, SipStackOptions, SipStackStats } from './stack-types.js';
 
 interface ClientEntry extends ClientRequest {
   listener: ClientListener;
@@ -89,8 +30,7 @@ export class SipStack {
   private readonly table: TransactionTable<SipMessage>;
   private readonly clients = new Map<string, ClientEntry>();
   private readonly servers = new Map<string, ArrivalInfo>();
-  /** §8.2.2.2: From tag + Call-ID + CSeq of live server transactions without To tag → transaction id. */
-  private readonly merged = new Map<string, string>();
+  private readonly merged = new MergedRequests();
   private readonly sentBys = new Set<string>();
   private readonly requestHandlers: Array<(incoming: IncomingRequest) => boolean> = [];
   private readonly transportListeners = new Set<(e: TransportEvent) => void>();
@@ -287,7 +227,7 @@ export class SipStack {
             c.listener.failed(e.reason === 'timeout' ? { kind: 'timeout' } : { kind: 'transport-error', error: c.lastError });
           }
         }
-        if (this.servers.delete(e.transaction.id)) this.forgetMerged(e.transaction);
+        if (this.servers.delete(e.transaction.id)) this.merged.forget(e.transaction);
         return;
       }
     }
@@ -348,15 +288,11 @@ export class SipStack {
       }
       incoming.dialog = match.dialog;
     } else {
-      // §8.2.2.2: same From tag, Call-ID and CSeq as a live transaction, other branch: a merged request.
-      const key = `${request.fromTag ?? ''}\u0000${request.callId}\u0000${request.cseq}\u0000${request.method}`;
-      const held = this.merged.get(key);
-      if (held !== undefined && held !== transaction.id) {
+      if (this.merged.isMerged(transaction)) {
         this.stats.loopsDetected++;
         this.respond(incoming, 482, 'Loop Detected');
         return;
       }
-      this.merged.set(key, transaction.id);
       if (request.method === 'CANCEL') {
         // §9.2: a CANCEL matching no INVITE transaction (the TU takes the ones that do).
         if (!this.requestHandlers.some((h) => h(incoming))) this.respond(incoming, 481, 'Call/Transaction Does Not Exist');
@@ -377,11 +313,6 @@ export class SipStack {
     this.respond(incoming, 480, 'Temporarily Unavailable');
   }
 
-  private forgetMerged(tx: Transaction<SipMessage>): void {
-    const r = tx.request;
-    const key = `${r.fromTag ?? ''}\u0000${r.callId}\u0000${r.cseq}\u0000${r.method}`;
-    if (this.merged.get(key) === tx.id) this.merged.delete(key);
-  }
 }
 
 function bare(host: string): string {
