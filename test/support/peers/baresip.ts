@@ -114,7 +114,18 @@ function netstring(s: string): Buffer {
   return Buffer.concat([Buffer.from(`${body.length}:`), body, Buffer.from(',')]);
 }
 
+/** Starts baresip; retried (up to 3 times, new ports) when a port was taken before it bound it. */
 export async function startBaresip(opts: BaresipOptions = {}): Promise<Baresip> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBaresipOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || opts.sipPort !== undefined || !/Address already in use/i.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startBaresipOnce(opts: BaresipOptions): Promise<Baresip> {
   const bin = findBinary('baresip');
   if (!bin) throw new Error('baresip not installed');
   const dir = makeTempDir('baresip');

@@ -94,7 +94,21 @@ function renderConfig(tpl: string, vars: Record<string, string>): string {
   return out;
 }
 
+/**
+ * Starts kamailio; retried (up to 3 times, with new ports) when a port picked at run time was
+ * taken by someone else before kamailio bound it.
+ */
 export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamailio> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKamailioOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !/Address already in use|cannot bind|bind_sock/i.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startKamailioOnce(opts: KamailioOptions): Promise<Kamailio> {
   const bin = findBinary('kamailio');
   const kamcmdBin = findBinary('kamcmd');
   if (!bin || !kamcmdBin) throw new Error('kamailio/kamcmd not installed');
@@ -168,7 +182,10 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
       logFile: join(dir, `kamailio-${generation}.log`),
     });
     const p = proc;
-    const ready = optionsUdp('127.0.0.1', udpPort, opts.readyTimeoutMs ?? 10000);
+    const ready = optionsUdp('127.0.0.1', udpPort, opts.readyTimeoutMs ?? 10000).then((r) => {
+      // Our own kamailio, not some other process that grabbed the port first.
+      if (!/^Server: handset-test-kamailio/m.test(r.text)) throw new Error(`Address already in use: port ${udpPort} answered by someone else:\n${r.text}`);
+    });
     const died = p.exited.then((code) => {
       throw new Error(`kamailio exited (${code}) while starting\n${p.tail(40)}`);
     });
