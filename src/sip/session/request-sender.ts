@@ -1,0 +1,129 @@
+// Sending the session's requests through the SipStack: next-hop location, the request as the
+// stack takes it (without Via), digest retries (RFC 3261 §22.2: a new CSeq, same Call-ID), and
+// requests sent outside transactions (ACK for 2xx, §13.2.2.4; CANCEL, §9.1).
+import { err, ok, type Clock, type Result } from '../../util/index.js';
+import { netError, resolveSipTargets, systemResolver, type Destination, type NetError, type TransportKind } from '../../net/index.js';
+import { isSipUri, serializeMessage, uriParam, type HeaderLines, type SipMessage, type Uri } from '../message/index.js';
+import { formatVia, newBranch } from '../transport/index.js';
+import { digestChallengesOf, digestRequestOf, type DigestAttempt, type DigestClient } from '../auth/index.js';
+import { defaultTimerConfig, type TimerConfig } from '../transaction/index.js';
+import { targetQuery, type ClientFailure, type ClientRequest, type OutgoingRequest, type SipStack } from '../ua/index.js';
+
+/** Where a request for `uri` goes (RFC 3263 §4). */
+export type Locate = (uri: Uri) => Promise<Result<Destination, NetError>>;
+
+/** Numeric hosts directly; names through RFC 3263 with the system resolver (first target). */
+export const defaultLocate: Locate = async (uri) => {
+  if (!isSipUri(uri)) return err(netError('not-supported', `cannot send to a ${uri.scheme} URI`));
+  const t = uriParam(uri, 'transport');
+  const transport = typeof t === 'string' && ['udp', 'tcp', 'tls', 'ws', 'wss'].includes(t.toLowerCase()) ? (t.toLowerCase() as Destination['transport']) : undefined;
+  if (uri.hostKind !== 'domain') {
+    const kind = transport ?? (uri.scheme === 'sips' ? 'tls' : 'udp');
+    const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
+    return ok({ transport: kind, host, port: uri.port ?? (kind === 'tls' || kind === 'wss' ? 5061 : 5060) });
+  }
+  const r = await resolveSipTargets(targetQuery(uri, transport), systemResolver());
+  if (!r.ok) return r;
+  const first = r.value[0];
+  if (first === undefined) return err(netError('dns-failed', `no SIP target for ${uri.host}`));
+  return ok({ transport: first.transport, host: first.address, port: first.port, hostname: uri.host });
+};
+
+/** Builds a request with the authorization lines to add, for the transport it goes on. */
+export type Build = (auth: HeaderLines, kind: TransportKind) => SipMessage;
+
+/** A built request as the stack sends it: the stack adds the top Via. */
+export function toOutgoing(request: SipMessage, extra: HeaderLines = []): OutgoingRequest {
+  const headers: Array<readonly [string, string]> = [];
+  for (const f of request.headerList()) if (f.name.toLowerCase() !== 'via' && f.name.toLowerCase() !== 'v') headers.push([f.name, f.value]);
+  headers.push(...extra);
+  const out: OutgoingRequest = { method: request.method, uri: request.requestUriText, headers };
+  if (request.body.length > 0) out.body = request.body;
+  return out;
+}
+
+export interface SendCallbacks {
+  response(response: SipMessage, sent: ClientRequest): void;
+  /** No final response (timeout, transport error, unresolvable target, refused credentials). */
+  failed(reason: 'timeout' | 'unreachable' | 'auth-failed', detail: string): void;
+}
+
+export interface RequestSenderOptions {
+  stack: SipStack;
+  locate: Locate;
+  digest: DigestClient | undefined;
+  timers: TimerConfig | undefined;
+}
+
+/** Sends requests for the sessions of one agent. */
+export class RequestSender {
+  readonly timers: TimerConfig;
+  constructor(private readonly o: RequestSenderOptions) {
+    this.timers = o.timers ?? defaultTimerConfig;
+  }
+
+  get clock(): Clock {
+    return this.o.stack.clock;
+  }
+
+  /**
+   * Sends the request `build` makes; on 401/407 builds it again (new CSeq) with credentials
+   * (§22.2). `build` gets the authorization headers to add. `onSent` sees every attempt.
+   */
+  send(nextHop: Uri, build: Build, cb: SendCallbacks, onSent?: (sent: ClientRequest) => void): void {
+    this.attempt(nextHop, build, [], undefined, cb, onSent);
+  }
+
+  private attempt(nextHop: Uri, build: Build, auth: HeaderLines, previous: DigestAttempt | undefined, cb: SendCallbacks, onSent?: (sent: ClientRequest) => void): void {
+    void this.o.locate(nextHop).then((dest) => {
+      if (!dest.ok) return cb.failed('unreachable', dest.error.message);
+      const request = build(auth, dest.value.transport);
+      const sent = this.o.stack.sendRequest(toOutgoing(request), dest.value, {
+        response: (res) => {
+          if ((res.status === 401 || res.status === 407) && this.o.digest !== undefined) {
+            const answer = this.o.digest.answer(digestChallengesOf(res), digestRequestOf(sent.request), previous);
+            if (answer.ok) {
+              const lines = answer.value.headers.map((h) => [h.name, h.value] as const);
+              return this.attempt(nextHop, build, lines, answer.value.attempt, cb, onSent);
+            }
+          }
+          cb.response(res, sent);
+        },
+        failed: (f: ClientFailure) => cb.failed(f.kind === 'timeout' ? 'timeout' : 'unreachable', f.kind === 'timeout' ? 'no response' : (f.error?.message ?? 'transport error')),
+      });
+      onSent?.(sent);
+    });
+  }
+
+  /** Sends a request outside any transaction (ACK for a 2xx). Resolves to what was sent, for resending. */
+  async sendStateless(nextHop: Uri, build: (via: string, kind: TransportKind) => SipMessage): Promise<{ message: SipMessage; destination: Destination } | undefined> {
+    const dest = await this.o.locate(nextHop);
+    if (!dest.ok) return undefined;
+    const local = this.o.stack.localAddress(dest.value.transport);
+    const message = build(formatVia({ transport: dest.value.transport, host: local.host, port: local.port, branch: newBranch() }), dest.value.transport);
+    this.resend(message, dest.value);
+    return { message, destination: dest.value };
+  }
+
+  resend(message: SipMessage, destination: Destination): void {
+    void this.o.stack.transport.send(destination, serializeMessage(message));
+  }
+
+  /**
+   * §9.1: CANCEL with the INVITE's Via (same branch), retransmitted like a non-INVITE request
+   * over UDP (T1 doubling to T2) until `stop` says the INVITE got its final response, or 64*T1.
+   */
+  sendCancel(cancel: SipMessage, destination: Destination, stop: () => boolean): void {
+    const t = this.timers;
+    const started = this.clock.now();
+    let interval = t.t1;
+    const tick = (): void => {
+      if (stop() || this.clock.now() - started >= 64 * t.t1) return;
+      this.resend(cancel, destination);
+      if (destination.transport !== 'udp') return;
+      this.clock.setTimer(interval, tick);
+      interval = Math.min(interval * 2, t.t2);
+    };
+    tick();
+  }
+}

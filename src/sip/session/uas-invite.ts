@@ -1,0 +1,199 @@
+// The UAS side of the initial INVITE (RFC 3261 §13.3): provisional responses and early
+// dialogs, reliable provisionals (RFC 3262 §3), the 2xx retransmitted until the ACK
+// (§13.3.1.4; no ACK in 64*T1 ends the call with BYE), rejection, CANCEL → 487 (§9.2).
+import { randomUint32 } from '../../util/index.js';
+import { Dialog } from '../dialog/index.js';
+import { HeaderId, type HeaderLines, type SipMessage } from '../message/index.js';
+import type { IncomingRequest } from '../ua/index.js';
+import { retransmit, stopRetransmit, type SessionContext } from './session-context.js';
+import type { SessionBody } from './session-types.js';
+import { bodyOf, type InviteSession } from './invite-session.js';
+
+export interface ProgressOptions {
+  /** Early media SDP (an answer to the INVITE's offer, or an offer when it had none and the 1xx is reliable). */
+  body?: SessionBody;
+  /** Send reliably (RFC 3262) when the caller supports 100rel; forced when it requires it. */
+  reliable?: boolean;
+  headers?: HeaderLines;
+}
+
+export interface AcceptOptions {
+  /** Answer (or offer for an offerless INVITE); when absent the session's hooks are asked. */
+  body?: SessionBody;
+  headers?: HeaderLines;
+}
+
+const hasTag = (list: string[] | undefined, tag: string): boolean => (list ?? []).some((t) => t.toLowerCase() === tag);
+
+export class UasInvite {
+  readonly request: SipMessage;
+  private final = false;
+  private rseq = randomUint32() % 0x7fffffff;
+  /** The reliable 1xx awaiting its PRACK, and those queued behind it (RFC 3262 §3: one at a time). */
+  private unacked: { rseq: number; offer: boolean } | undefined;
+  private readonly queued: Array<() => void> = [];
+  /** We offered in a reliable 1xx or the 2xx (offerless INVITE): the PRACK or ACK answers. */
+  private offeredIn: '1xx' | '2xx' | undefined;
+
+  constructor(private readonly s: InviteSession, private readonly ctx: SessionContext, private readonly incoming: IncomingRequest) {
+    this.request = incoming.request;
+    s.remote = bodyOf(this.request);
+    s.peerAllow = this.request.get(HeaderId.Allow) ?? [];
+  }
+
+  private get kind(): IncomingRequest['arrival']['transport'] {
+    return this.incoming.arrival.transport;
+  }
+
+  private send(status: number, reason: string | undefined, headers: HeaderLines, body: SessionBody | undefined): void {
+    this.s.respond(this.incoming, status, reason, headers, body);
+  }
+
+  /** The early (or confirmed) dialog of our responses (§12.1.1). */
+  private dialogFor(state: 'early' | 'confirmed'): Dialog | undefined {
+    if (this.s.dialog !== undefined) {
+      if (state === 'confirmed') this.s.dialog.state = 'confirmed';
+      return this.s.dialog;
+    }
+    const d = Dialog.fromUasRequest(this.request, this.s.localTag, state);
+    if (d === undefined) return undefined;
+    this.s.dialog = d;
+    this.s.bind(d);
+    return d;
+  }
+
+  progress(status: number, o: ProgressOptions): void {
+    if (this.final || this.s.state === 'terminated') throw new Error('progress() after the final response');
+    if (status < 101 || status > 199) throw new Error(`progress() takes 101-199, not ${status}`);
+    if (this.dialogFor('early') === undefined) return this.reject(400, 'Missing Contact', []);
+    this.s.state = 'early';
+    const requires = hasTag(this.request.get(HeaderId.Require), '100rel');
+    const supports = requires || hasTag(this.request.get(HeaderId.Supported), '100rel');
+    const reliable = requires || (supports && this.ctx.prack !== 'off' && (o.reliable ?? this.ctx.prack === 'required'));
+    const headers: Array<readonly [string, string]> = [['Contact', this.ctx.contact(this.kind)], ['Allow', this.ctx.allow], ...(o.headers ?? [])];
+    if (o.body) {
+      if (this.s.remote === undefined && !reliable) throw new Error('an offer in a 1xx needs a reliable provisional (RFC 3262 §5)');
+      this.s.local = o.body;
+    }
+    if (!reliable) {
+      this.send(status, undefined, headers, o.body);
+      return;
+    }
+    const go = (): void => {
+      if (this.final || this.s.state === 'terminated') return;
+      const rseq = ++this.rseq;
+      const offer = o.body !== undefined && this.s.remote === undefined;
+      if (offer) this.offeredIn = '1xx';
+      this.unacked = { rseq, offer };
+      const lines: HeaderLines = [...headers, ['Require', '100rel'], ['RSeq', String(rseq)]];
+      const t = this.ctx.sender.timers;
+      // RFC 3262 §3: retransmit at T1, doubling, until the PRACK; after 64*T1 reject with 5xx.
+      retransmit(this.s.timers, 'reliable', { first: t.t1, limit: 64 * t.t1 }, () => this.send(status, undefined, lines, o.body), () => {
+        this.final = true;
+        this.send(504, 'No PRACK', [], undefined);
+        this.s.end('no-prack', 504, 'no PRACK for a reliable provisional response');
+      });
+    };
+    if (this.unacked !== undefined) this.queued.push(go);
+    else go();
+  }
+
+  /** RFC 3262 §3: the PRACK of our reliable 1xx (RAck = RSeq, CSeq, method). */
+  receivePrack(incoming: IncomingRequest): void {
+    const rack = incoming.request.get(HeaderId.RAck);
+    const u = this.unacked;
+    if (rack === undefined || u === undefined || rack.rseq !== u.rseq || rack.cseq !== this.request.cseq || rack.method !== 'INVITE') {
+      return this.s.respond(incoming, 481, 'No Matching Reliable Provisional');
+    }
+    stopRetransmit(this.s.timers, 'reliable');
+    this.unacked = undefined;
+    const body = bodyOf(incoming.request);
+    if (body !== undefined && u.offer) {
+      // RFC 3262 §5: the PRACK answers the offer of our reliable 1xx.
+      this.s.remote = body;
+      this.offeredIn = undefined;
+      this.s.respond(incoming, 200);
+      this.s.emit({ type: 'media-changed', local: this.s.local!, remote: body, method: 'PRACK', direction: 'sent' });
+    } else if (body !== undefined) {
+      // A new offer in the PRACK: answered in its 2xx.
+      const answer = this.s.answer(body);
+      if (answer === undefined) this.s.respond(incoming, 488);
+      else {
+        this.s.respond(incoming, 200, undefined, [], answer);
+        this.s.emit({ type: 'media-changed', local: answer, remote: body, method: 'PRACK', direction: 'received' });
+      }
+    } else this.s.respond(incoming, 200);
+    this.queued.shift()?.();
+  }
+
+  accept(o: AcceptOptions): void {
+    if (this.final || this.s.state === 'terminated') throw new Error('accept() after the final response');
+    let body = o.body;
+    if (body === undefined && this.offeredIn === undefined && this.s.local === undefined) {
+      // No answer given: ask the hooks (offerless INVITE → our offer, else our answer).
+      if (this.s.remote === undefined) body = this.s.hooks?.createOffer();
+      else {
+        body = this.s.answer(this.s.remote);
+        if (body === undefined) return this.reject(488, undefined, []);
+      }
+    }
+    if (body !== undefined) {
+      if (this.s.remote === undefined) this.offeredIn = '2xx';
+      this.s.local = body;
+    }
+    const timer = this.s.sessionTimer.onRequest(this.request);
+    if (timer.kind === 'reject') return this.reject(timer.status, undefined, timer.headers);
+    if (this.dialogFor('confirmed') === undefined) return this.reject(400, 'Missing Contact', []);
+    this.final = true;
+    this.queued.length = 0;
+    stopRetransmit(this.s.timers, 'reliable');
+    this.s.state = 'accepted';
+    const headers: HeaderLines = [['Contact', this.ctx.contact(this.kind)], ['Allow', this.ctx.allow], ['Supported', this.ctx.supported], ...timer.headers, ...(o.headers ?? [])];
+    const t = this.ctx.sender.timers;
+    // §13.3.1.4: the 2xx again at T1, doubling to T2, until the ACK; none in 64*T1 → BYE.
+    retransmit(this.s.timers, '2xx', { first: t.t1, cap: t.t2, limit: 64 * t.t1 }, () => this.send(200, undefined, headers, body), () => {
+      if (this.s.dialog) this.s.hangup(this.s.dialog, [['Reason', 'SIP;cause=408;text="ACK timeout"']]);
+      this.s.end('no-ack', undefined, 'no ACK for our 2xx');
+    });
+    timer.commit?.();
+  }
+
+  /** §13.3.1.4: the ACK of our 2xx (true when it was). */
+  receiveAck(ack: SipMessage): boolean {
+    if (this.s.state !== 'accepted' || ack.cseq !== this.request.cseq) return false;
+    stopRetransmit(this.s.timers, '2xx');
+    this.s.state = 'confirmed';
+    const body = bodyOf(ack);
+    if (this.offeredIn === '2xx') {
+      // §13.2.1: the ACK carries the answer to the offer in our 2xx.
+      this.offeredIn = undefined;
+      if (body !== undefined) this.s.remote = body;
+    }
+    this.s.emit({ type: 'answered', remote: this.s.remote });
+    return true;
+  }
+
+  reject(status: number, reason: string | undefined, headers: HeaderLines): void {
+    if (this.final) return;
+    if (status < 300 || status > 699) throw new Error(`reject() takes 300-699, not ${status}`);
+    this.final = true;
+    this.send(status, reason, headers, undefined);
+    this.s.end('rejected', status, reason ?? 'rejected');
+  }
+
+  /** §9.2: the caller cancelled: 487 for the INVITE (the CANCEL got its 200). */
+  cancelled(): void {
+    if (this.final) return;
+    this.final = true;
+    this.send(487, undefined, [], undefined);
+    this.s.end('remote-cancelled', 487, 'the caller cancelled');
+  }
+
+  /** §15: a BYE in the early dialog ends the INVITE with 487. */
+  byeBeforeAnswer(): void {
+    if (!this.final) {
+      this.final = true;
+      this.send(487, undefined, [], undefined);
+    }
+  }
+}

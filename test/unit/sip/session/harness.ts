@@ -1,0 +1,76 @@
+// Two (or more) Handset stacks with SessionAgents on the in-memory network, on a stepping
+// manual clock, with every session event recorded.
+import { SipStack } from '../../../../src/sip/ua/index.js';
+import { SessionAgent, sessionCapabilities, type InviteSession, type OfferAnswerHooks, type SessionAgentOptions, type SessionBody, type SessionEvent, type IncomingCall } from '../../../../src/sip/session/index.js';
+import { MemoryNetwork, SteppingClock, runFor, quiet } from '../ua/memory-network.js';
+
+export { runFor, quiet };
+
+export const sdp = (text: string): SessionBody => ({ contentType: 'application/sdp', body: Buffer.from(text) });
+
+/** Hooks that answer "answer-to:<offer>" and offer "offer-from:<name>#n". */
+export function fakeHooks(name: string, refuse = false): OfferAnswerHooks & { offers: number } {
+  const h = {
+    offers: 0,
+    createOffer: (): SessionBody => sdp(`offer-from:${name}#${++h.offers}`),
+    answerOffer: (offer: SessionBody): SessionBody | undefined => (refuse ? undefined : sdp(`answer-to:${offer.body.toString()}`)),
+  };
+  return h;
+}
+
+export interface Phone {
+  name: string;
+  host: string;
+  stack: SipStack;
+  agent: SessionAgent;
+  /** Incoming calls in order. */
+  incoming: IncomingCall[];
+}
+
+export interface World {
+  net: MemoryNetwork;
+  clock: SteppingClock;
+  phone(name: string, host: string, options?: Partial<SessionAgentOptions>): Promise<Phone>;
+  run(ms: number): Promise<void>;
+  /** Request/status lines of packets sent, `from host` prefixed, from index `since`. */
+  wire(since?: number): string[];
+}
+
+export function world(): World {
+  const clock = new SteppingClock(0);
+  const net = new MemoryNetwork(clock);
+  return {
+    net,
+    clock,
+    async phone(name, host, options = {}) {
+      const transport = net.transport();
+      await transport.listen({ transport: 'udp', address: host, port: 5060 });
+      const stack = new SipStack({ transport, clock, capabilities: sessionCapabilities });
+      const agent = new SessionAgent({ stack, identity: `<sip:${name}@${host}>`, contactUser: name, random: () => 0.5, ...options });
+      const incoming: IncomingCall[] = [];
+      agent.onIncoming((c) => incoming.push(c));
+      return { name, host, stack, agent, incoming };
+    },
+    run: (ms) => runFor(net, ms),
+    wire(since = 0) {
+      return net.log.slice(since).map((p) => `${p.from.address} ${p.text.slice(0, p.text.indexOf('\r\n'))}`);
+    },
+  };
+}
+
+/** Records a session's events. */
+export function record(session: InviteSession): SessionEvent[] {
+  const events: SessionEvent[] = [];
+  session.on((e) => events.push(e));
+  return events;
+}
+
+/** Event names (session-timer notices left out). */
+export const types = (events: SessionEvent[]): string[] => events.filter((e) => e.type !== 'session-timer').map((e) => (e.type === 'progress' ? `progress ${e.status}` : e.type === 'ended' ? `ended ${e.reason}` : e.type));
+
+export function ended(events: SessionEvent[]): Extract<SessionEvent, { type: 'ended' }> | undefined {
+  return events.find((e): e is Extract<SessionEvent, { type: 'ended' }> => e.type === 'ended');
+}
+
+/** Wire lines without the host, for compact assertions. */
+export const lines = (w: string[]): string[] => w.map((l) => l.replace(/ sip:\S+ SIP\/2.0$/, '').replace(/^(\S+) SIP\/2.0 /, '$1 '));
