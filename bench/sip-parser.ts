@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { HeaderId, parseMessage, serializeMessage, createResponse, type SipMessage, type HeaderTypes } from '../src/sip/index.js';
+import { HeaderId, parseMessage, serializeMessage, createResponse, type SipMessage, type HeaderTypes } from '../src/sip/message/index.js';
 import { mutate, Xorshift32 } from '../test/unit/sip/message/fuzz-mutator.js';
 import { compareThroughput, fmtRate, repoRoot, sharedPath, benchCase } from './support.js';
 import type { Parser as SipJsParserType } from 'sip.js/lib/core/messages/parser.js';

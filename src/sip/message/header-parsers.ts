@@ -1,7 +1,6 @@
 // Which parser reads which header, and what type it gives. List headers merge every line of
 // that header in order (RFC 3261 §7.3.1: repeated lines equal one comma-separated list).
 import { utf8 } from './bytes.js';
-import { err, ok, type Result } from '../../util/index.js';
 import { HeaderId, headerNameOf } from './header-names.js';
 import type {
   AuthValue, Contacts, CSeqValue, EventValue, InfoValue, MediaType, NameAddr, RAckValue, ReasonValue,
@@ -119,29 +118,36 @@ export function isTypedHeader(id: HeaderId): id is keyof HeaderTypes {
   return table[id] !== undefined;
 }
 
-/** Parses header `id` of `msg`; undefined when absent or untyped. Errors name the header. */
-export function parseHeaderValue(msg: SipMessage, id: HeaderId): Result<unknown> | undefined {
+/** Why a present header does not parse (the cached outcome of a failed typed read). */
+export class HeaderFault {
+  constructor(readonly reason: string) {}
+}
+
+const fault = (id: HeaderId, reason: string): HeaderFault => new HeaderFault(`${headerNameOf(id)}: ${reason}`);
+
+/**
+ * Parses header `id` of `msg` whose first line is field `i`: the typed value, a HeaderFault
+ * naming the header, or null when `id` has no typed form.
+ */
+export function parseHeaderValue(msg: SipMessage, id: HeaderId, i: number): unknown {
   const entry = table[id];
-  if (entry === undefined) return undefined;
-  let i = msg.indexOf(id);
-  if (i < 0) return undefined;
+  if (entry === undefined) return null;
   if (!entry.list) {
     // From/To were scanned by parseMessage: build from those ranges unless edited since.
     if (msg.edits === undefined && (id === HeaderId.From || id === HeaderId.To)) {
       const r = id === HeaderId.From ? msg.fromRanges : msg.toRanges;
-      if (r !== undefined) return ok(new ParsedNameAddr(msg.buf, r));
+      if (r !== undefined) return new ParsedNameAddr(msg.buf, r);
     }
-    const src = msg.source(i);
-    const v = entry.parse(src, msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!);
-    return typeof v === 'string' && id !== HeaderId.CallId && !isTextHeader(id) ? err(`${headerNameOf(id)}: ${v}`) : ok(v);
+    const v = entry.parse(msg.source(i), msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!);
+    return typeof v === 'string' && id !== HeaderId.CallId && !isTextHeader(id) ? fault(id, v) : v;
   }
-  if (id === HeaderId.Contact) return contacts(msg);
+  if (id === HeaderId.Contact) return contacts(msg, i);
   const out: unknown[] = [];
-  for (; i >= 0; i = msg.indexOf(id, i + 1)) {
+  for (; i >= 0; i = msg.firstIndex(id, i + 1)) {
     const bad = entry.parse(msg.source(i), msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!, out);
-    if (bad !== undefined) return err(`${headerNameOf(id)}: ${bad}`);
+    if (bad !== undefined) return fault(id, bad);
   }
-  return ok(out);
+  return out;
 }
 
 function isTextHeader(id: HeaderId): boolean {
@@ -149,10 +155,10 @@ function isTextHeader(id: HeaderId): boolean {
 }
 
 /** Contact: `*` alone (RFC 3261 §10.2.2) or name-addr / addr-spec values. */
-function contacts(msg: SipMessage): Result<unknown> {
+function contacts(msg: SipMessage, first: number): unknown {
   const out: Contacts = { wildcard: false, contacts: [] };
   let lines = 0;
-  for (let i = msg.indexOf(HeaderId.Contact); i >= 0; i = msg.indexOf(HeaderId.Contact, i + 1)) {
+  for (let i = first; i >= 0; i = msg.firstIndex(HeaderId.Contact, i + 1)) {
     lines++;
     const b = msg.source(i);
     const s = msg.h[i * 4 + 2]!;
@@ -162,8 +168,8 @@ function contacts(msg: SipMessage): Result<unknown> {
       continue;
     }
     const bad = parseContactList(b, s, e, out.contacts);
-    if (bad !== undefined) return err(`Contact: ${bad}`);
+    if (bad !== undefined) return fault(HeaderId.Contact, bad);
   }
-  if (out.wildcard && lines > 1) return err('Contact: "*" must be the only Contact value');
-  return ok(out);
+  if (out.wildcard && lines > 1) return fault(HeaderId.Contact, '"*" must be the only Contact value');
+  return out;
 }

@@ -4,7 +4,7 @@ import { utf8, ascii } from './bytes.js';
 import { HeaderId, headerIdOf, headerNameOf } from './header-names.js';
 import { isAscii } from 'node:buffer';
 import { unfoldedText, useText } from './bytes.js';
-import { parseHeaderValue, type HeaderTypes } from './header-parsers.js';
+import { HeaderFault, parseHeaderValue, type HeaderTypes } from './header-parsers.js';
 import { parseUri, type Uri } from './uri/index.js';
 import type { Via } from './header-types.js';
 
@@ -182,6 +182,7 @@ export class SipMessage {
 
   /** Index of the first field with `id` (or the given extension name), from `from`; -1 if none. */
   indexOf(name: HeaderId | string, from = 0): number {
+    if (typeof name !== 'string' && name !== HeaderId.Other) return this.firstIndex(name, from);
     const id = typeof name === 'string' ? headerIdOf(name) : name;
     const lower = id === HeaderId.Other && typeof name === 'string' ? name.toLowerCase() : '';
     const h = this.h;
@@ -221,33 +222,37 @@ export class SipMessage {
    * when absent or malformed (`headerError` says why).
    */
   get<K extends keyof HeaderTypes>(id: K): HeaderTypes[K] | undefined {
-    const r = this.parsed(id);
-    return r === undefined || r.ok === false ? undefined : (r.value as HeaderTypes[K]);
+    const v = this.parsed(id);
+    return v instanceof HeaderFault ? undefined : (v as HeaderTypes[K] | undefined);
   }
 
   /** Why a present header does not parse; undefined when it parses or is absent. */
   headerError(id: keyof HeaderTypes): string | undefined {
-    const r = this.parsed(id);
-    return r !== undefined && r.ok === false ? r.error : undefined;
+    const v = this.parsed(id);
+    return v instanceof HeaderFault ? v.reason : undefined;
   }
 
-  private parsed(id: HeaderId): { ok: true; value: unknown } | { ok: false; error: string } | undefined {
-    // Cached at the index of the header's first line (a small array, one slot per line).
-    const i = this.indexOf(id);
+  /** Typed value, a HeaderFault, or undefined (absent or untyped); cached at the first line's index. */
+  private parsed(id: HeaderId): unknown {
+    const i = this.firstIndex(id, 0);
     if (i < 0) return undefined;
     const cache = (this.typed ??= new Array<unknown>(this.headerCount));
-    let r = cache[i] as { ok: true; value: unknown } | { ok: false; error: string } | null | undefined;
-    if (r === undefined) {
+    let v = cache[i];
+    if (v === undefined) {
       const text = this.headerText();
       useText(text === '' ? undefined : this.buf, text);
-      try {
-        r = parseHeaderValue(this, id) ?? null;
-      } finally {
-        useText(undefined, '');
-      }
-      cache[i] = r;
+      v = parseHeaderValue(this, id, i);
+      useText(undefined, '');
+      cache[i] = v;
     }
-    return r ?? undefined;
+    return v === null ? undefined : v;
+  }
+
+  /** @internal index of the first field with known id `id` at or after `from`, or -1 */
+  firstIndex(id: HeaderId, from: number): number {
+    const h = this.h;
+    for (let k = from * 4; k < h.length; k += 4) if ((h[k]! & ID_MASK) === id) return k >> 2;
+    return -1;
   }
 
   /**

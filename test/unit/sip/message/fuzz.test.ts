@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
-import { HeaderId, parseMessage, serializeMessage, validateMessage, type HeaderTypes } from '../../../../src/sip/index.js';
+import { HeaderId, parseMessage, serializeMessage, validateMessage, type HeaderTypes } from '../../../../src/sip/message/index.js';
 import { mutate, Xorshift32 } from './fuzz-mutator.js';
 
 function seeds(): Buffer[] {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
-import { HeaderId, headerIdOf, parseDatagram, parseMessage, type SipMessage, type SipUri } from '../../../../src/sip/index.js';
+import { HeaderId, headerIdOf, parseDatagram, parseMessage, type SipMessage, type SipUri } from '../../../../src/sip/message/index.js';
 
 const HEAD = 'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc;rport\r\nFrom: <sip:a@example.com>;tag=f1\r\nTo: <sip:b@example.com>\r\nCall-ID: c1\r\nCSeq: 5 OPTIONS\r\n';
 

@@ -6,7 +6,7 @@ import { sharedDir } from '../../../support/paths.js';
 import {
   addHeader, createRequest, createResponse, HeaderId, parseDatagram, removeHeader, serializeMessage, setBody, setHeader,
   type SipMessage,
-} from '../../../../src/sip/index.js';
+} from '../../../../src/sip/message/index.js';
 
 function parse(b: Buffer | string): SipMessage {
   const r = parseDatagram(typeof b === 'string' ? Buffer.from(b) : b);

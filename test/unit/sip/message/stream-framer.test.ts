@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
-import { parseMessage, StreamFramer, type ParseLimits } from '../../../../src/sip/index.js';
+import { parseMessage, StreamFramer, type ParseLimits } from '../../../../src/sip/message/index.js';
 
 type Ev = { kind: string; bytes?: Buffer; reason?: string };
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
 import {
   HeaderId, isKnownMethod, parseDatagram, parseMessage, validateMessage, type Malformed, type SipMessage, type SipUri,
-} from '../../../../src/sip/index.js';
+} from '../../../../src/sip/message/index.js';
 
 const TORTURE = 'sip-torture';
 const IPV6 = 'sip-torture-ipv6';
