@@ -12,6 +12,7 @@ export * from './srtp-kdf.js';
 export * from './aes-counter-mode.js';
 export * from './replay-window.js';
 export * from './srtp-context.js';
+export * from './errors.js';
 export * from './telephone-event.js';
 export * from './telephone-event-sender.js';
 export * from './telephone-event-receiver.js';

@@ -1,9 +1,10 @@
 /**
  * SRTP/SRTCP crypto context for one master key (RFC 3711 §3.2), keeping per-SSRC rollover
  * counters, SRTCP indices and replay windows. Peer input never throws: `unprotect*` return
- * results with a reason. Our own packets that cannot be protected are programmer errors.
+ * results with a typed `SrtpError`. Our own packets that cannot be protected are programmer errors.
  */
 import { err, ok, type Result } from '../util/index.js';
+import { SrtpErrors, type SrtpError } from './errors.js';
 import { ReplayWindow } from './replay-window.js';
 import { rtpHeaderLength } from './rtp-packet.js';
 import { AesCmHmacCipher, AesGcmCipher, type PacketCipher } from './srtp-cipher.js';
@@ -132,25 +133,25 @@ export class SrtpContext {
    * Verifies and decrypts an SRTP packet (§3.3): checks replay, estimates the index, checks the
    * tag, then decrypts IN PLACE and returns the RTP packet as a view of `pkt` (tag removed).
    */
-  unprotectRtp(pkt: Buffer): Result<Buffer, string> {
+  unprotectRtp(pkt: Buffer): Result<Buffer, SrtpError> {
     const tagLen = this.rtp.tagLength;
     const hdrLen = rtpHeaderLength(pkt);
-    if (hdrLen < 0) return err('not an RTP packet (short, bad version, or header past the end)');
-    if (pkt.length < hdrLen + tagLen) return err('shorter than header and authentication tag');
+    if (hdrLen < 0) return err(SrtpErrors.notRtp);
+    if (pkt.length < hdrLen + tagLen) return err(SrtpErrors.shortRtp);
     const ssrc = pkt.readUInt32BE(8);
     const seq = pkt.readUInt16BE(2);
     const state = this.rtpReceive.get(ssrc);
     const roc = state?.roc ?? 0;
     const v = estimateRoc(roc, state?.highestSeq ?? -1, seq);
-    if (v < 0) return err('packet index before the start of the session');
-    if (v > MAX_ROC) return err('packet index beyond 2^48');
+    if (v < 0) return err(SrtpErrors.beforeStart);
+    if (v > MAX_ROC) return err(SrtpErrors.beyondIndexSpace);
     const index = v * 0x10000 + seq;
     // §3.3.2: replay check before authentication, window update only after it.
     if (state) {
       const verdict = state.replay.check(index);
-      if (verdict !== 'new') return err(verdict === 'replayed' ? 'replayed packet' : 'packet older than the replay window');
+      if (verdict !== 'new') return err(verdict === 'replayed' ? SrtpErrors.replayed : SrtpErrors.tooOld);
     }
-    if (!this.rtp.openRtp(pkt, pkt.length, hdrLen, ssrc, v, seq, this.encryptRtp)) return err('authentication failed');
+    if (!this.rtp.openRtp(pkt, pkt.length, hdrLen, ssrc, v, seq, this.encryptRtp)) return err(SrtpErrors.authFailed);
     if (!state) {
       if (this.rtpReceive.size >= this.maxSources) this.rtpReceive.delete(this.rtpReceive.keys().next().value!);
       const fresh = { roc: v, highestSeq: seq, replay: new ReplayWindow(this.replaySize) };
@@ -177,10 +178,10 @@ export class SrtpContext {
   }
 
   /** Verifies and decrypts an SRTCP packet in place; returns the RTCP compound as a view of `pkt`. */
-  unprotectRtcp(pkt: Buffer): Result<Buffer, string> {
+  unprotectRtcp(pkt: Buffer): Result<Buffer, SrtpError> {
     const tagLen = this.rtcpTagLength;
-    if (pkt.length < 8 + 4 + tagLen) return err('shorter than RTCP header, SRTCP index and tag');
-    if (pkt[0]! >> 6 !== 2) return err(`version ${pkt[0]! >> 6}, not 2`);
+    if (pkt.length < 8 + 4 + tagLen) return err(SrtpErrors.shortRtcp);
+    if (pkt[0]! >> 6 !== 2) return err(SrtpErrors.rtcpVersion);
     const ssrc = pkt.readUInt32BE(4);
     // AES-CM: index precedes the tag; GCM (RFC 7714 §9): the index is the last word.
     const trailerAt = this.aead ? pkt.length - 4 : pkt.length - tagLen - 4;
@@ -190,9 +191,9 @@ export class SrtpContext {
     const replay = this.rtcpReceive.get(ssrc);
     if (replay) {
       const verdict = replay.check(index);
-      if (verdict !== 'new') return err(verdict === 'replayed' ? 'replayed SRTCP packet' : 'SRTCP packet older than the replay window');
+      if (verdict !== 'new') return err(verdict === 'replayed' ? SrtpErrors.replayed : SrtpErrors.tooOld);
     }
-    if (!this.rtcp.openRtcp(pkt, pkt.length, ssrc, index, encrypted)) return err('authentication failed');
+    if (!this.rtcp.openRtcp(pkt, pkt.length, ssrc, index, encrypted)) return err(SrtpErrors.authFailed);
     if (replay) replay.accept(index);
     else {
       if (this.rtcpReceive.size >= this.maxSources) this.rtcpReceive.delete(this.rtcpReceive.keys().next().value!);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AesCounterMode, ReplayWindow, SRTP_PROFILES, SrtpContext, createRtpPacket, deriveSrtpSessionKeys, estimateRoc, writeRtpPacket, type SrtpProfile,
+  AesCounterMode, ReplayWindow, SRTP_PROFILES, SrtpContext, SrtpErrors, createRtpPacket, deriveSrtpSessionKeys, estimateRoc, writeRtpPacket, type SrtpProfile,
 } from '../../../src/rtp/index.js';
 
 const profiles = Object.keys(SRTP_PROFILES) as SrtpProfile[];
@@ -45,13 +45,13 @@ for (const profile of profiles) {
     const [k2] = keys(profile, 9);
     const tx = new SrtpContext(profile, k, s);
     const prot = tx.protectRtp(rtp(7));
-    assert.deepEqual(new SrtpContext(profile, k2, s).unprotectRtp(Buffer.from(prot)), { ok: false, error: 'authentication failed' });
+    assert.deepEqual(new SrtpContext(profile, k2, s).unprotectRtp(Buffer.from(prot)), { ok: false, error: SrtpErrors.authFailed });
     const rx = new SrtpContext(profile, k, s);
     assert.ok(rx.unprotectRtp(Buffer.from(prot)).ok);
-    assert.deepEqual(rx.unprotectRtp(Buffer.from(prot)), { ok: false, error: 'replayed packet' });
+    assert.deepEqual(rx.unprotectRtp(Buffer.from(prot)), { ok: false, error: SrtpErrors.replayed });
     const c = tx.protectRtcp(rtcp());
     assert.ok(rx.unprotectRtcp(Buffer.from(c)).ok);
-    assert.deepEqual(rx.unprotectRtcp(Buffer.from(c)), { ok: false, error: 'replayed SRTCP packet' });
+    assert.deepEqual(rx.unprotectRtcp(Buffer.from(c)), { ok: false, error: SrtpErrors.replayed });
   });
 }
 
@@ -82,7 +82,7 @@ test('rollover counter: a signalled ROC lets a late joiner decrypt; a stale ROC 
   const tx = new SrtpContext('AEAD_AES_128_GCM', k, s);
   tx.setRolloverCounter(9, 42);
   const p = tx.protectRtp(rtp(500, 9));
-  assert.deepEqual(new SrtpContext('AEAD_AES_128_GCM', k, s).unprotectRtp(Buffer.from(p)), { ok: false, error: 'authentication failed' });
+  assert.deepEqual(new SrtpContext('AEAD_AES_128_GCM', k, s).unprotectRtp(Buffer.from(p)), { ok: false, error: SrtpErrors.authFailed });
   const rx = new SrtpContext('AEAD_AES_128_GCM', k, s);
   rx.setRolloverCounter(9, 42);
   assert.ok(rx.unprotectRtp(p).ok);
@@ -102,10 +102,10 @@ test('unprotect: a packet from before the session start and one older than the w
   const rx = new SrtpContext('AES_CM_128_HMAC_SHA1_80', k, s, { replayWindow: 64 });
   const old = tx.protectRtp(rtp(10));
   for (let seq = 11; seq < 100; seq++) assert.ok(rx.unprotectRtp(tx.protectRtp(rtp(seq))).ok);
-  assert.deepEqual(rx.unprotectRtp(old), { ok: false, error: 'packet older than the replay window' });
+  assert.deepEqual(rx.unprotectRtp(old), { ok: false, error: SrtpErrors.tooOld });
   const rx2 = new SrtpContext('AES_CM_128_HMAC_SHA1_80', k, s);
   assert.ok(rx2.unprotectRtp(tx.protectRtp(rtp(100))).ok);
-  assert.deepEqual(rx2.unprotectRtp(new SrtpContext('AES_CM_128_HMAC_SHA1_80', k, s).protectRtp(rtp(60000))), { ok: false, error: 'packet index before the start of the session' });
+  assert.deepEqual(rx2.unprotectRtp(new SrtpContext('AES_CM_128_HMAC_SHA1_80', k, s).protectRtp(rtp(60000))), { ok: false, error: SrtpErrors.beforeStart });
 });
 
 test('unprotect: short or non-RTP input and tampering give reasons and leave the input untouched', () => {
@@ -114,16 +114,16 @@ test('unprotect: short or non-RTP input and tampering give reasons and leave the
     const rx = new SrtpContext(profile, k, s);
     assert.equal(rx.unprotectRtp(Buffer.alloc(5)).ok, false);
     assert.equal(rx.unprotectRtp(Buffer.from('40000001000000010000000100', 'hex')).ok, false);
-    assert.deepEqual(rx.unprotectRtp(rtp(1, 1, 0).subarray(0, 12)), { ok: false, error: 'shorter than header and authentication tag' });
-    assert.deepEqual(rx.unprotectRtcp(Buffer.alloc(12, 0x80)), { ok: false, error: 'shorter than RTCP header, SRTCP index and tag' });
+    assert.deepEqual(rx.unprotectRtp(rtp(1, 1, 0).subarray(0, 12)), { ok: false, error: SrtpErrors.shortRtp });
+    assert.deepEqual(rx.unprotectRtcp(Buffer.alloc(12, 0x80)), { ok: false, error: SrtpErrors.shortRtcp });
     const prot = new SrtpContext(profile, k, s).protectRtp(rtp(3));
     prot[20]! ^= 0x40;
     const copy = Buffer.from(prot);
-    assert.deepEqual(rx.unprotectRtp(prot), { ok: false, error: 'authentication failed' });
+    assert.deepEqual(rx.unprotectRtp(prot), { ok: false, error: SrtpErrors.authFailed });
     assert.deepEqual(prot, copy);
     const c = new SrtpContext(profile, k, s).protectRtcp(rtcp());
     c[9]! ^= 1;
-    assert.deepEqual(rx.unprotectRtcp(c), { ok: false, error: 'authentication failed' });
+    assert.deepEqual(rx.unprotectRtcp(c), { ok: false, error: SrtpErrors.authFailed });
   }
 });
 

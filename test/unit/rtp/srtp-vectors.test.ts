@@ -42,7 +42,7 @@ for (const [name, profile] of [['libsrtp_aes_cm_128_hmac_sha1_80', 'AES_CM_128_H
   });
   test(`libsrtp ${profile}: unprotect RTP`, () => {
     const r = ctx().unprotectRtp(hex(x.srtp));
-    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.ok(r.ok, r.ok ? '' : r.error.reason);
     assert.equal(r.value.toString('hex'), x.rtp_plain);
   });
   test(`libsrtp ${profile}: protect RTCP (SRTCP index ${x.srtcp_index}, E set)`, () => {
@@ -50,7 +50,7 @@ for (const [name, profile] of [['libsrtp_aes_cm_128_hmac_sha1_80', 'AES_CM_128_H
   });
   test(`libsrtp ${profile}: unprotect RTCP`, () => {
     const r = ctx().unprotectRtcp(hex(x.srtcp));
-    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.ok(r.ok, r.ok ? '' : r.error.reason);
     assert.equal(r.value.toString('hex'), x.rtcp_plain);
   });
 }
@@ -82,7 +82,7 @@ for (const x of v.rfc7714_session_key_vectors as Array<Record<string, string | n
   test(`${label}: unprotect`, () => {
     const ctx = make();
     const r = x.kind === 'srtp' ? ctx.unprotectRtp(hex(x.protected as string)) : ctx.unprotectRtcp(hex(x.protected as string));
-    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.ok(r.ok, r.ok ? '' : r.error.reason);
     assert.equal(r.value.toString('hex'), x.plain);
   });
   test(`${label}: one flipped bit fails authentication`, () => {
@@ -90,6 +90,6 @@ for (const x of v.rfc7714_session_key_vectors as Array<Record<string, string | n
     bad[bad.length - (x.kind === 'srtp' ? 1 : 6)]! ^= 1;
     const ctx = make();
     const r = x.kind === 'srtp' ? ctx.unprotectRtp(bad) : ctx.unprotectRtcp(bad);
-    assert.deepEqual(r, { ok: false, error: 'authentication failed' });
+    assert.deepEqual(r, { ok: false, error: { code: 'srtp-auth-failed', reason: 'authentication failed' } });
   });
 }
