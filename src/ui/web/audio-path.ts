@@ -1,0 +1,179 @@
+// Browser audio: one AudioContext at 16 kHz for the microphone path (getUserMedia → capture
+// worklet → WebSocket), the speaker path (WebSocket → playback worklet) and local sounds.
+import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, parseAudioFrame, sizeOfAudioFrame, writeAudioFrame } from '../audio-frame.js';
+import captureUrl from './capture-worklet.ts?worker&url';
+import playbackUrl from './playback-worklet.ts?worker&url';
+
+export interface AudioSettings {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+  inputDeviceId: string;
+  outputDeviceId: string;
+}
+
+const SETTINGS_KEY = 'handset.audio';
+
+export function loadAudioSettings(): AudioSettings {
+  const defaults: AudioSettings = { echoCancellation: true, noiseSuppression: true, autoGainControl: true, inputDeviceId: '', outputDeviceId: '' };
+  try {
+    return { ...defaults, ...(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as Partial<AudioSettings>) };
+  } catch {
+    return defaults;
+  }
+}
+
+export function saveAudioSettings(s: AudioSettings): void {
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(s));
+}
+
+/** Latency samples in ms, for the benchmark and diagnostics. */
+export interface LatencyLog {
+  /** Engine stamp → the playback worklet starts rendering that frame. */
+  engineToRendered: number[];
+}
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export class AudioPath {
+  readonly context: AudioContext;
+  /** Local sounds (keypad tones, ringtone) connect here; they pass through the playback node. */
+  readonly localBus: GainNode;
+  readonly latency: LatencyLog = { engineToRendered: [] };
+  private playback: AudioWorkletNode | undefined;
+  private capture: AudioWorkletNode | undefined;
+  private stream: MediaStream | undefined;
+  private source: MediaStreamAudioSourceNode | undefined;
+  private ready: Promise<void>;
+  private readonly sentAt = new Map<number, number>();
+  private tapWaiter: ((r: { chunks: Float32Array[]; underruns: number }) => void) | undefined;
+  capturing = false;
+
+  constructor(private settings: AudioSettings, private readonly send: (frame: Uint8Array) => void) {
+    this.context = new AudioContext({ sampleRate: AUDIO_SAMPLE_RATE, latencyHint: 'interactive' });
+    this.localBus = this.context.createGain();
+    this.ready = this.init();
+  }
+
+  private async init(): Promise<void> {
+    await this.context.audioWorklet.addModule(captureUrl);
+    await this.context.audioWorklet.addModule(playbackUrl);
+    this.playback = new AudioWorkletNode(this.context, 'handset-playback', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+    this.localBus.connect(this.playback);
+    this.playback.connect(this.context.destination);
+    this.playback.port.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type: string; sequence?: number; chunks?: Float32Array[]; underruns?: number };
+      if (m.type === 'rendering') {
+        const sent = this.sentAt.get(m.sequence!);
+        if (sent !== undefined) {
+          this.sentAt.delete(m.sequence!);
+          if (this.latency.engineToRendered.length < 10_000) this.latency.engineToRendered.push(epochNow() - sent);
+        }
+      } else if (m.type === 'tap') {
+        this.tapWaiter?.({ chunks: m.chunks!, underruns: m.underruns! });
+        this.tapWaiter = undefined;
+      }
+    };
+    if (this.settings.outputDeviceId !== '') await this.setOutputDevice(this.settings.outputDeviceId);
+  }
+
+  async resume(): Promise<void> {
+    await this.ready;
+    if (this.context.state !== 'running') await this.context.resume();
+  }
+
+  setVolume(v: number): void {
+    this.playback?.port.postMessage({ type: 'gain', gain: v });
+  }
+
+  /** Starts the microphone and the frame flow; the engine answers each frame with one. */
+  async startCapture(): Promise<void> {
+    if (this.capturing) return;
+    this.capturing = true;
+    await this.resume();
+    const audio: MediaTrackConstraints = {
+      echoCancellation: this.settings.echoCancellation, noiseSuppression: this.settings.noiseSuppression,
+      autoGainControl: this.settings.autoGainControl, channelCount: 1,
+    };
+    if (this.settings.inputDeviceId !== '') audio.deviceId = { ideal: this.settings.inputDeviceId };
+    this.stream = await navigator.mediaDevices.getUserMedia({ audio });
+    if (!this.capturing) return this.stopCapture();
+    this.source = this.context.createMediaStreamSource(this.stream);
+    this.capture = new AudioWorkletNode(this.context, 'handset-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+    this.capture.port.onmessage = (e: MessageEvent) => {
+      const m = e.data as { sequence: number; samples: Int16Array };
+      const frame = { sequence: m.sequence, timeMs: epochNow(), samples: m.samples };
+      const out = new Uint8Array(sizeOfAudioFrame(frame));
+      writeAudioFrame(frame, out, 0);
+      this.send(out);
+    };
+    this.source.connect(this.capture);
+  }
+
+  stopCapture(): void {
+    this.capturing = false;
+    this.source?.disconnect();
+    this.capture?.port.close();
+    this.capture?.disconnect();
+    for (const t of this.stream?.getTracks() ?? []) t.stop();
+    this.stream = this.source = this.capture = undefined;
+    this.playback?.port.postMessage({ type: 'reset' });
+  }
+
+  /** A speaker frame from the engine. */
+  receive(data: ArrayBuffer): void {
+    const r = parseAudioFrame(new Uint8Array(data), 0, AUDIO_FRAME_SAMPLES);
+    if (!r.ok || this.playback === undefined) return;
+    if (this.sentAt.size > 500) this.sentAt.clear();
+    this.sentAt.set(r.value.sequence, r.value.timeMs);
+    this.playback.port.postMessage({ type: 'frame', sequence: r.value.sequence, samples: r.value.samples }, [r.value.samples.buffer]);
+  }
+
+  async applySettings(next: AudioSettings): Promise<void> {
+    const restart = this.capturing && (next.inputDeviceId !== this.settings.inputDeviceId || next.echoCancellation !== this.settings.echoCancellation
+      || next.noiseSuppression !== this.settings.noiseSuppression || next.autoGainControl !== this.settings.autoGainControl);
+    const sinkChanged = next.outputDeviceId !== this.settings.outputDeviceId;
+    this.settings = next;
+    saveAudioSettings(next);
+    if (sinkChanged) await this.setOutputDevice(next.outputDeviceId);
+    if (restart) {
+      this.stopCapture();
+      await this.startCapture();
+    }
+  }
+
+  /** A device came back (devicechange): put the remembered ones into use again. */
+  async reapplyDevices(): Promise<void> {
+    await this.setOutputDevice(this.settings.outputDeviceId);
+    if (this.capturing && this.settings.inputDeviceId !== '' && this.stream?.getAudioTracks()[0]?.getSettings().deviceId !== this.settings.inputDeviceId) {
+      this.stopCapture();
+      await this.startCapture();
+    }
+  }
+
+  private async setOutputDevice(id: string): Promise<void> {
+    const ctx = this.context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    if (ctx.setSinkId === undefined) return;
+    try {
+      await ctx.setSinkId(id);
+    } catch {
+      // The remembered device is gone; the default plays until it comes back (devicechange).
+    }
+  }
+
+  // Test hooks: what the playback worklet rendered (network audio and local sounds together).
+  startTap(): void {
+    this.playback?.port.postMessage({ type: 'tap-start' });
+  }
+
+  readTap(): Promise<{ chunks: Float32Array[]; underruns: number }> {
+    return new Promise((resolve) => {
+      this.tapWaiter = resolve;
+      this.playback?.port.postMessage({ type: 'tap-read' });
+    });
+  }
+
+  async whenReady(): Promise<void> {
+    await this.ready;
+  }
+}

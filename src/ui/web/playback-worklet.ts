@@ -1,0 +1,69 @@
+// Speaker side: a small jitter buffer of engine frames (about 40 ms before playing starts, since
+// worklet frames arrive in 10/20/30 ms bursts), mixed with the page's local sounds (keypad tones,
+// ringtone) that arrive on the node's input. A test tap can copy out everything rendered.
+const PREBUFFER = 640; // 40 ms at 16 kHz
+const MAX_QUEUED = 2560; // 160 ms: beyond this the oldest audio is dropped to bound the delay
+
+interface QueuedFrame {
+  sequence: number;
+  samples: Int16Array;
+  read: number;
+}
+
+class PlaybackProcessor extends AudioWorkletProcessor {
+  private queue: QueuedFrame[] = [];
+  private queued = 0;
+  private playing = false;
+  private gain = 1;
+  private tap: Float32Array[] | undefined;
+  private underruns = 0;
+
+  constructor() {
+    super();
+    this.port.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type: string; sequence?: number; samples?: Int16Array; gain?: number };
+      if (m.type === 'frame') {
+        this.queue.push({ sequence: m.sequence!, samples: m.samples!, read: 0 });
+        this.queued += m.samples!.length;
+        while (this.queued > MAX_QUEUED) this.queued -= this.queue.shift()!.samples.length;
+      } else if (m.type === 'gain') this.gain = m.gain!;
+      else if (m.type === 'tap-start') this.tap = [];
+      else if (m.type === 'tap-read') {
+        this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns });
+        this.tap = [];
+      } else if (m.type === 'reset') {
+        this.queue = [];
+        this.queued = 0;
+        this.playing = false;
+      }
+    };
+  }
+
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const out = outputs[0]![0]!;
+    const local = inputs[0]?.[0];
+    if (!this.playing && this.queued >= PREBUFFER) this.playing = true;
+    for (let i = 0; i < out.length; i++) {
+      let s = 0;
+      if (this.playing) {
+        const f = this.queue[0];
+        if (f === undefined) {
+          // Underrun: play silence and build the cushion up again.
+          this.playing = false;
+          this.underruns++;
+        } else {
+          if (f.read === 0) this.port.postMessage({ type: 'rendering', sequence: f.sequence, contextTime: currentTime + i / sampleRate });
+          s = f.samples[f.read++]! / 0x8000;
+          this.queued--;
+          if (f.read === f.samples.length) this.queue.shift();
+        }
+      }
+      out[i] = (s + (local === undefined ? 0 : local[i]!)) * this.gain;
+    }
+    for (let c = 1; c < outputs[0]!.length; c++) outputs[0]![c]!.set(out);
+    this.tap?.push(out.slice());
+    return true;
+  }
+}
+
+registerProcessor('handset-playback', PlaybackProcessor);
