@@ -45,6 +45,11 @@ describe('registration against kamailio', { skip }, () => {
         assert.equal(ev.transport, kind);
         assert.equal(ev.target.port, port);
         assert.equal(ev.expires, 120);
+        // GRUU (RFC 5627) is offered by this kamailio on every transport.
+        assert.match(ev.pubGruu ?? '', /^sip:alice@127\.0\.0\.1;gr=urn:uuid:[0-9a-f-]{36}$/);
+        assert.match(ev.tempGruu ?? '', /;gr$/);
+        // RFC 5626: kamailio's outbound answers Require: outbound on a connection flow.
+        if (kind === 'tcp' || kind === 'tls') assert.equal(ev.outbound, true);
         const bindings = await k.waitForBinding((b) => b.some((x) => x.aor === 'alice' && x.callId !== '' && x.socket.endsWith(`:${port}`)));
         const mine = bindings.find((b) => b.aor === 'alice')!;
         // kamailio names the WS listener by its TCP socket; the source it saw carries the transport.
