@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hasOpenssl, issueCert, makeSelfSigned, makeTestCa, type IssuedCert, type TestCa } from '../../support/certs.js';
 import { createNetTransport, type Destination, type NetTransport } from '../../../src/net/index.js';
 import { frame, ipv6Loopback, isMessage, nextEvent, testFramer } from './net-test-kit.js';
@@ -39,6 +41,7 @@ describe('tls transport and certificate policy', { skip }, () => {
   });
   after(async () => {
     for (const s of servers) await s.close();
+    for (const d of [ca.dir, dirname(self.certPath)]) rmSync(d, { recursive: true, force: true });
   });
 
   async function attempt(port: number, extra: Partial<Destination>): Promise<{ ok: true; echo: string } | { ok: false; code: string; message: string }> {

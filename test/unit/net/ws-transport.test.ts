@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ManualClock } from '../../../src/util/index.js';
 import { hasOpenssl, issueCert, makeSelfSigned, makeTestCa, type IssuedCert, type TestCa } from '../../support/certs.js';
@@ -182,6 +184,7 @@ describe('wss', { skip: hasOpenssl() ? false : 'openssl is not installed: WSS te
   });
   after(async () => {
     for (const s of servers) await s.close();
+    for (const d of [ca.dir, dirname(self.certPath)]) rmSync(d, { recursive: true, force: true });
   });
 
   test('wss round trip with a CA-issued certificate for the domain', async () => {
