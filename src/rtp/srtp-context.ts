@@ -94,7 +94,7 @@ export class SrtpContext {
     this.rtpReceive.set(ssrc >>> 0, { roc: roc >>> 0, highestSeq: -1, replay: new ReplayWindow(this.replaySize) });
   }
 
-  /** Current send-side ROC for `ssrc` (0 before any packet). */
+  /** The ROC for `ssrc`: the send side's if we sent with it, else the receive side's (0 when unknown). */
   rolloverCounter(ssrc: number): number {
     return this.rtpSend.get(ssrc >>> 0)?.roc ?? this.rtpReceive.get(ssrc >>> 0)?.roc ?? 0;
   }
