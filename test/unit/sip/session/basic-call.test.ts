@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { world, fakeHooks, sdp, record, types, ended, lines } from './harness.js';
+import { world, fakeHooks, sdp, record, types, ended, lines, first } from './harness.js';
 
 test('basic call: INVITE with offer, 180, 200 with answer, ACK, BYE from the caller', async () => {
   const w = world();
@@ -24,12 +24,12 @@ test('basic call: INVITE with offer, 180, 200 with answer, ACK, BYE from the cal
   assert.equal(call.state, 'confirmed');
   assert.equal(inc.state, 'confirmed');
   assert.deepEqual(types(b), ['answered']);
-  const answered = a[1] as { type: 'answered'; remote: { body: Buffer } };
-  assert.equal(answered.remote.body.toString(), 'answer-to:offer-a');
+  assert.equal(first(a, 'answered')?.remote?.body.toString(), 'answer-to:offer-a');
   // One 200 and one ACK: the ACK stopped the 2xx retransmissions.
   await w.run(5000);
-  const wire = lines(w.wire());
-  assert.deepEqual(wire, ['192.0.2.10 INVITE', '192.0.2.20 100 Trying', '192.0.2.20 180 Ringing', '192.0.2.20 200 OK', '192.0.2.10 ACK']);
+  // (100 Trying is the stack's business and left out here.)
+  const wire = lines(w.wire()).filter((l) => !l.endsWith('100 Trying'));
+  assert.deepEqual(wire, ['192.0.2.10 INVITE', '192.0.2.20 180 Ringing', '192.0.2.20 200 OK', '192.0.2.10 ACK']);
   const mark = w.net.log.length;
   call.bye();
   await w.run(10);
@@ -61,7 +61,7 @@ test('late offer: offerless INVITE, offer in 200, answer in ACK', async () => {
   assert.match(ack.text, /Content-Type: application\/sdp/);
   assert.ok(ack.text.endsWith('answer-to:offer-from:bob#1'));
   assert.deepEqual(types(b), ['answered']);
-  assert.equal((b[0] as { remote: { body: Buffer } }).remote.body.toString(), 'answer-to:offer-from:bob#1');
+  assert.equal(first(b, 'answered')?.remote?.body.toString(), 'answer-to:offer-from:bob#1');
   assert.deepEqual(types(a), ['answered']);
   inc.bye();
   await w.run(10);

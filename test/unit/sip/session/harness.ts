@@ -74,3 +74,8 @@ export function ended(events: SessionEvent[]): Extract<SessionEvent, { type: 'en
 
 /** Wire lines without the host, for compact assertions. */
 export const lines = (w: string[]): string[] => w.map((l) => l.replace(/ sip:\S+ SIP\/2.0$/, '').replace(/^(\S+) SIP\/2.0 /, '$1 '));
+
+/** The first event of a type. */
+export function first<T extends SessionEvent['type']>(events: SessionEvent[], type: T): Extract<SessionEvent, { type: T }> | undefined {
+  return events.find((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
+}
