@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sharedDir } from '../../../support/paths.js';
-import { HeaderId, parseMessage, serializeMessage, validateMessage, type HeaderTypes } from '../../../../src/sip/message/index.js';
-import { mutate, Xorshift32 } from './fuzz-mutator.js';
+import { exercise, mutate, retime, Xorshift32 } from './fuzz-mutator.js';
 
 function seeds(): Buffer[] {
   const out: Buffer[] = [];
@@ -15,34 +14,6 @@ function seeds(): Buffer[] {
     for (const f of readdirSync(dir).sort()) if (f.endsWith('.dat') || f.endsWith('.sip')) out.push(readFileSync(`${dir}/${f}`));
   }
   return out;
-}
-
-/** Parses and reads everything a caller could read; returns the result kind. */
-function exercise(input: Buffer, datagram: boolean): string {
-  const r = parseMessage(input, { datagram });
-  if (r.kind !== 'ok') return r.kind;
-  const m = r.message;
-  for (let i = 0; i < m.headerCount; i++) {
-    const id = m.idAt(i);
-    if (id !== HeaderId.Other) m.get(id as keyof HeaderTypes);
-    m.valueAt(i);
-    m.nameAt(i);
-  }
-  void [m.requestUri, m.branch, m.fromTag, m.toTag, m.callId, m.reason, m.viaHost];
-  validateMessage(m);
-  serializeMessage(m);
-  return 'ok';
-}
-
-/** Median of a few timed runs: separates a slow input from a pause of the (shared) machine. */
-function retime(input: Buffer, datagram: boolean): number {
-  const t: number[] = [];
-  for (let k = 0; k < 5; k++) {
-    const t0 = performance.now();
-    exercise(input, datagram);
-    t.push(performance.now() - t0);
-  }
-  return t.sort((a, b) => a - b)[2]!;
 }
 
 test('100,000 mutated messages: no exception, each under 5 ms', () => {
