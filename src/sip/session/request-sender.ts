@@ -77,7 +77,13 @@ export class RequestSender {
   private attempt(nextHop: Uri, build: Build, auth: HeaderLines, previous: DigestAttempt | undefined, cb: SendCallbacks, onSent?: (sent: ClientRequest) => void): void {
     void this.o.locate(nextHop).then((dest) => {
       if (!dest.ok) return cb.failed('unreachable', dest.error.message);
-      const request = build(auth, dest.value.transport);
+      // The dialog may have ended while the target was located.
+      let request: SipMessage;
+      try {
+        request = build(auth, dest.value.transport);
+      } catch (e) {
+        return cb.failed('unreachable', String(e));
+      }
       const sent = this.o.stack.sendRequest(toOutgoing(request), dest.value, {
         response: (res) => {
           if ((res.status === 401 || res.status === 407) && this.o.digest !== undefined) {
@@ -100,7 +106,12 @@ export class RequestSender {
     const dest = await this.o.locate(nextHop);
     if (!dest.ok) return undefined;
     const local = this.o.stack.localAddress(dest.value.transport);
-    const message = build(formatVia({ transport: dest.value.transport, host: local.host, port: local.port, branch: newBranch() }), dest.value.transport);
+    let message: SipMessage;
+    try {
+      message = build(formatVia({ transport: dest.value.transport, host: local.host, port: local.port, branch: newBranch() }), dest.value.transport);
+    } catch {
+      return undefined; // the dialog ended meanwhile
+    }
     this.resend(message, dest.value);
     return { message, destination: dest.value };
   }

@@ -172,7 +172,9 @@ export class UacInvite {
       return;
     }
     if (this.sent === undefined) return;
-    const known = this.early.get(tag)?.dialog;
+    const held = this.early.get(tag)?.dialog;
+    // An early dialog dropped when another fork won is made again from its 2xx.
+    const known = held?.state === 'terminated' ? undefined : held;
     const dialog = known ?? Dialog.fromUacResponse(this.sent.request, res);
     if (dialog === undefined) return;
     dialog.updateFromResponse(res);

@@ -1,6 +1,7 @@
 // Two (or more) Handset stacks with SessionAgents on the in-memory network, on a stepping
 // manual clock, with every session event recorded.
 import { SipStack } from '../../../../src/sip/ua/index.js';
+import { createResponse, parseMessage, serializeMessage, type HeaderLines, type SipMessage } from '../../../../src/sip/message/index.js';
 import { SessionAgent, sessionCapabilities, type InviteSession, type OfferAnswerHooks, type SessionAgentOptions, type SessionBody, type SessionEvent, type IncomingCall } from '../../../../src/sip/session/index.js';
 import { MemoryNetwork, SteppingClock, runFor, quiet } from '../ua/memory-network.js';
 
@@ -78,4 +79,39 @@ export const lines = (w: string[]): string[] => w.map((l) => l.replace(/ sip:\S+
 /** The first event of a type. */
 export function first<T extends SessionEvent['type']>(events: SessionEvent[], type: T): Extract<SessionEvent, { type: T }> | undefined {
   return events.find((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
+}
+
+/** A scripted peer: receives every message at host:5060 and answers as the test says. */
+export interface RawPeer {
+  received: SipMessage[];
+  requests(method: string): SipMessage[];
+  reply(request: SipMessage, status: number, o?: { toTag?: string; headers?: HeaderLines; body?: string; reason?: string }): void;
+  send(text: string, to: { host: string; port?: number }): void;
+}
+
+export async function rawPeer(w: World, host: string): Promise<RawPeer> {
+  const transport = w.net.transport();
+  await transport.listen({ transport: 'udp', address: host, port: 5060 });
+  const received: SipMessage[] = [];
+  transport.onEvent((e) => {
+    if (e.kind !== 'message') return;
+    const r = parseMessage(e.bytes, { datagram: true });
+    if (r.kind === 'ok') received.push(r.message);
+  });
+  const send = (bytes: Buffer, host2: string, port: number): void => void transport.send({ transport: 'udp', host: host2, port }, bytes);
+  return {
+    received,
+    requests: (method) => received.filter((m) => m.isRequest && m.method === method),
+    reply(request, status, o = {}) {
+      const init: { toTag?: string; headers?: HeaderLines; body?: string } = { headers: o.headers ?? [] };
+      if (o.toTag !== undefined) init.toTag = o.toTag;
+      if (o.body !== undefined) init.body = o.body;
+      const res = createResponse(request, status, o.reason, init);
+      const via = request.topVia!;
+      send(serializeMessage(res), via.host, via.port ?? 5060);
+    },
+    send(text, to) {
+      send(Buffer.from(text), to.host, to.port ?? 5060);
+    },
+  };
 }
