@@ -242,6 +242,10 @@ export class Registration {
     const target = this.targets!.current()!;
     const ourUri = parseUri(this.contact!.uri);
     const info = bindingFrom(res, ourUri.ok ? ourUri.value : ({ scheme: 'sip', value: '' } as Uri), this.instanceId, this.expires);
+    if (info.expires <= 0) {
+      // The registrar answered 2xx but kept no binding of ours (§10.3 step 8 lists the bindings).
+      return this.retryLater(res.status, `${res.status} ${res.reason} without our binding`);
+    }
     const refresh = this.binding !== undefined;
     const connectionId = sent.flow?.connectionId;
     const flowChanged = this.binding?.connectionId !== connectionId;

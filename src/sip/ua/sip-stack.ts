@@ -211,7 +211,7 @@ export class SipStack {
       }
       case 'request': {
         if (this.pendingArrival !== undefined) this.servers.set(e.transaction.id, this.pendingArrival);
-        this.dispatchRequest(e.request, e.transaction);
+        this.dispatchRequest(e.request, e.transaction, e.cancels);
         return;
       }
       case 'ack':
@@ -273,9 +273,10 @@ export class SipStack {
     });
   }
 
-  private dispatchRequest(request: SipMessage, transaction: Transaction<SipMessage>): void {
+  private dispatchRequest(request: SipMessage, transaction: Transaction<SipMessage>, cancels: Transaction<SipMessage> | undefined): void {
     const arrival = this.servers.get(transaction.id)!;
     const incoming: IncomingRequest = { request, transaction, arrival, dialog: undefined };
+    if (cancels !== undefined) incoming.cancels = cancels;
     const match = this.dialogs.match(request);
     if (match.kind === 'unknown-dialog') {
       if (match.respond) this.respond(incoming, match.respond.status, match.respond.reason);
@@ -294,8 +295,10 @@ export class SipStack {
         return;
       }
       if (request.method === 'CANCEL') {
-        // §9.2: a CANCEL matching no INVITE transaction (the TU takes the ones that do).
-        if (!this.requestHandlers.some((h) => h(incoming))) this.respond(incoming, 481, 'Call/Transaction Does Not Exist');
+        // §9.2: 481 when no INVITE transaction matches; else the TU (which owes the INVITE its 487)
+        // or, when none takes it, 200 here: the INVITE was answered already.
+        if (cancels === undefined) this.respond(incoming, 481, 'Call/Transaction Does Not Exist');
+        else if (!this.requestHandlers.some((h) => h(incoming))) this.respond(incoming, 200);
         return;
       }
       if (request.method === 'BYE') {

@@ -66,4 +66,6 @@ export interface IncomingRequest {
   transaction: Transaction<SipMessage>;
   arrival: ArrivalInfo;
   dialog: Dialog | undefined;
+  /** For a CANCEL: the INVITE server transaction it targets (RFC 3261 §9.2). */
+  cancels?: Transaction<SipMessage>;
 }

@@ -157,3 +157,60 @@ test('RFC 4475: every torture message gets its named handling; OPTIONS still ans
   }
   assert.equal(b.stack.stats.internalErrors, 0);
 });
+
+const invite = (method: 'INVITE' | 'CANCEL', branch: string) =>
+  `${method} sip:handset@192.0.2.1 SIP/2.0
+Via: SIP/2.0/UDP 10.1.1.1:5070;branch=${branch};rport
+Max-Forwards: 70
+From: <sip:tester@example.com>;tag=inv1
+To: <sip:handset@192.0.2.1>
+Call-ID: inv-1
+CSeq: 7 ${method}
+Contact: <sip:tester@10.1.1.1:5070>
+Content-Length: 0
+
+`;
+
+test('CANCEL: 481 without a matching INVITE transaction, 200 with one (§9.2)', async () => {
+  const b = await bench();
+  const lone = await b.send(invite('CANCEL', 'z9hG4bKnone'));
+  assert.deepEqual(lone.map((r) => r.status), [481]);
+  const inv = await b.send(invite('INVITE', 'z9hG4bKinv7'));
+  // 480: no call handling yet (a 100 Trying may precede it).
+  assert.deepEqual(inv.map((r) => r.status).filter((s) => s >= 200), [480]);
+  const cancel = await b.send(invite('CANCEL', 'z9hG4bKinv7'));
+  assert.deepEqual(cancel.map((r) => r.status), [200]);
+  assert.equal(cancel[0]!.message!.header(HeaderId.CSeq), '7 CANCEL');
+});
+
+test('a non-2xx to our INVITE is ACKed by the transaction layer with the INVITE\'s branch (§17.1.1.3)', async () => {
+  const b = await bench();
+  const acks: string[] = [];
+  b.peer.onEvent((e) => {
+    if (e.kind !== 'message') return;
+    const text = e.bytes.toString('latin1');
+    if (text.startsWith('INVITE')) {
+      const r = parseMessage(e.bytes, { datagram: true });
+      assert.equal(r.kind, 'ok');
+      const m = (r as { message: SipMessage }).message;
+      const via = m.header(HeaderId.Via)!;
+      const reply = `SIP/2.0 486 Busy Here\r\nVia: ${via}\r\nFrom: ${m.header(HeaderId.From)}\r\nTo: ${m.header(HeaderId.To)};tag=busy\r\nCall-ID: ${m.callId}\r\nCSeq: ${m.cseq} INVITE\r\nContent-Length: 0\r\n\r\n`;
+      void b.peer.send({ transport: 'udp', host: '192.0.2.1', port: 5060 }, Buffer.from(reply));
+    } else if (text.startsWith('ACK')) acks.push(text);
+  });
+  const finals: number[] = [];
+  const sent = b.stack.sendRequest(
+    {
+      method: 'INVITE', uri: 'sip:bob@192.0.2.50:5070',
+      headers: [['From', '<sip:alice@example.com>;tag=a1'], ['To', '<sip:bob@example.com>'], ['Call-ID', 'out-1'], ['CSeq', '1 INVITE'], ['Contact', '<sip:alice@192.0.2.1:5060>']],
+    },
+    { transport: 'udp', host: '192.0.2.50', port: 5070 },
+    { response: (r) => finals.push(r.status), failed: () => finals.push(-1) },
+  );
+  await runFor(b.net, 100);
+  assert.deepEqual(finals, [486]);
+  assert.equal(acks.length, 1);
+  assert.match(acks[0]!, new RegExp(`^ACK sip:bob@192\\.0\\.2\\.50:5070 SIP/2\\.0\\r\\nVia: SIP/2\\.0/UDP 192\\.0\\.2\\.1:5060;branch=${sent.request.branch};rport\\r\\n`));
+  assert.match(acks[0]!, /\r\nTo: <sip:bob@example\.com>;tag=busy\r\n/);
+  assert.match(acks[0]!, /\r\nCSeq: 1 ACK\r\n/);
+});
