@@ -173,7 +173,7 @@ Content-Length: 0
 
 test('CANCEL: 481 without a matching INVITE transaction, 200 with one (§9.2)', async () => {
   const b = await bench();
-  const lone = await b.send(invite('CANCEL', 'z9hG4bKnone'));
+  const lone = await b.send(invite('CANCEL', 'z9hG4bKnone').replace('Call-ID: inv-1', 'Call-ID: inv-0'));
   assert.deepEqual(lone.map((r) => r.status), [481]);
   const inv = await b.send(invite('INVITE', 'z9hG4bKinv7'));
   // 480: no call handling yet (a 100 Trying may precede it).
