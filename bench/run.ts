@@ -6,6 +6,7 @@ interface BenchModule {
 
 const benchmarks: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'sip-parser', load: () => import('./sip-parser.js') },
+  { name: 'rtp-srtp', load: () => import('./rtp-srtp.js') },
   { name: 'media-streams', load: () => import('./media-streams.js') },
   { name: 'g711', load: () => import('./g711.js') },
   { name: 'sip-transactions', load: () => import('./sip-transactions.js') },

@@ -8,6 +8,5 @@ export * from './dtmf-detector.js';
 export * from './jitter-buffer.js';
 export * from './waveform-plc.js';
 export * from './datagram-port.js';
-export * from './dtmf-keys.js';
 export * from './media-stream.js';
 export * from './wav.js';

@@ -93,7 +93,9 @@ export class JitterBuffer {
   /** How far the playout delay sits above what the target needs (ms), measured at each decode. */
   private excessMs = 0;
   private now = 0;
-  private readonly scratch: Int16Array;
+  /** Reused buffers for one decoded packet and one concealed frame. */
+  private decoded = new Float32Array(0);
+  private readonly concealed: Float32Array;
   private readonly st: JitterStats = {
     received: 0, duplicates: 0, late: 0, concealedFrames: 0, underrunFrames: 0, outputFrames: 0,
     acceleratedMs: 0, expandedMs: 0, resets: 0, targetDelayMs: 0, bufferedMs: 0, excessDelayMs: 0,
@@ -109,7 +111,7 @@ export class JitterBuffer {
     this.estimator = new DelayEstimator(this.opts.windowMs, this.opts.quantile);
     this.plc = new WaveformSubstitutionPlc(this.opts.sampleRate);
     this.stretcher = new TimeStretcher(this.opts.sampleRate);
-    this.scratch = new Int16Array(this.frameSamples);
+    this.concealed = new Float32Array(this.frameSamples);
     this.sync = new Float32Array(this.frameSamples * 8);
   }
 
@@ -170,7 +172,8 @@ export class JitterBuffer {
       const k = this.fill();
       if (k !== 'normal' && (kind === 'normal' || k === 'concealed')) kind = k;
     }
-    for (let i = 0; i < n; i++) samples[i] = this.sync[i]!;
+    // Decoded, concealed and stretched samples are convex blends of 16-bit values: no clamping needed.
+    samples.set(this.sync.subarray(0, n));
     this.sync.copyWithin(0, n, this.syncLen);
     this.syncLen -= n;
     const timestamp = this.consumeSegments(n);
@@ -214,7 +217,8 @@ export class JitterBuffer {
       this.credit = 0;
       this.measureExcess(head.ext);
       const decoded = this.opts.decode(head.payload, head.pt);
-      const out = new Int16Array(decoded.length);
+      if (this.decoded.length < decoded.length) this.decoded = new Float32Array(decoded.length);
+      const out = this.decoded.subarray(0, decoded.length);
       this.plc.good(decoded, out);
       this.lastDuration = decoded.length * this.ticksPerSample;
       this.nextTs += this.lastDuration;
@@ -227,8 +231,8 @@ export class JitterBuffer {
       this.credit -= skip;
       return 'normal';
     }
-    this.plc.conceal(this.scratch);
-    this.append(Float32Array.from(this.scratch), NaN);
+    this.plc.conceal(this.concealed);
+    this.append(this.concealed, NaN);
     const ticks = this.frameSamples * this.ticksPerSample;
     if (head) {
       this.nextTs += ticks;
@@ -240,8 +244,7 @@ export class JitterBuffer {
     return 'concealed';
   }
 
-  private appendDecoded(pcm: Int16Array, ts: number): FrameKind {
-    const block = Float32Array.from(pcm);
+  private appendDecoded(block: Float32Array, ts: number): FrameKind {
     // Keep the delay between the target and the target plus half a frame (or a quarter of the target).
     const slack = Math.max(this.opts.frameMs / 2, this.targetMs() / 4);
     if (this.excessMs > slack) {

@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUint32, type Clock, type TimerHandle } from '../util/index.js';
 import {
-  createRtpPacket, isRtcpPacket, parseRtpPacket, parseTelephoneEvent, ReceiverStatistics, SrtpContext,
+  createRtpPacket, dtmfEventCode, dtmfKey, DTMF_FLASH, isRtcpPacket, parseRtpPacket, parseTelephoneEvent, ReceiverStatistics, SrtpContext,
   TelephoneEventReceiver, TelephoneEventSender, writeRtpPacket, writeTelephoneEvent, type SrtpProfile,
 } from '../rtp/index.js';
 import { rtpTimestampUnits, samplesPerFrame, type AudioCodec, type AudioDecoder, type AudioEncoder } from '../codecs/index.js';
 import type { DatagramAddress, DatagramPort } from './datagram-port.js';
-import { dtmfEventCode, dtmfKey } from './dtmf-keys.js';
 import { JitterBuffer, type JitterStats } from './jitter-buffer.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 
@@ -160,7 +159,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     if (this.o.telephoneEvent?.sendPayloadType === undefined) return false;
     const events = [...keys].map(dtmfEventCode);
     if (events.some((e) => e === undefined)) return false;
-    for (const event of events) this.digits.push({ event: event!, durationMs: event === 16 ? 500 : durationMs, gapMs });
+    for (const event of events) this.digits.push({ event: event!, durationMs: event === DTMF_FLASH ? 500 : durationMs, gapMs });
     if (!this.dtmfTimer) this.dtmfTick();
     return true;
   }

@@ -1,7 +1,5 @@
 import { findPitch } from './pitch.js';
 
-const clamp16 = (v: number): number => (v > 32767 ? 32767 : v < -32768 ? -32768 : Math.round(v));
-
 /**
  * Packet-loss concealment by pitch waveform substitution, in the class of ITU-T G.711 Appendix I:
  * a lost frame is filled by repeating the last pitch period (two after 10 ms, three after 20 ms, to
@@ -30,6 +28,8 @@ export class WaveformSubstitutionPlc {
   private fadeFrom: Float32Array | null = null;
   private fadePos = 0;
   private fadeIndex = 0;
+  /** Reused frame buffer (hot path: one call per packet of every call). */
+  private frame = new Float32Array(0);
 
   constructor(sampleRate = 8000) {
     this.rate = sampleRate;
@@ -47,9 +47,10 @@ export class WaveformSubstitutionPlc {
   }
 
   /** Feeds a received frame; writes the output (delayed by `delaySamples`) into `out` (same length). */
-  good(input: ArrayLike<number>, out: Int16Array): void {
+  good(input: ArrayLike<number>, out: Float32Array): void {
     const n = input.length;
-    const frame = Float32Array.from(input as ArrayLike<number>);
+    const frame = this.frameOf(n);
+    for (let i = 0; i < n; i++) frame[i] = input[i]!;
     if (this.erased > 0) {
       // G.711 App. I: overlap-add the new signal with the continued synthetic one.
       const ms = this.erased / (this.rate / 1000);
@@ -65,10 +66,10 @@ export class WaveformSubstitutionPlc {
   }
 
   /** Conceals `out.length` missing samples and writes the (delayed) output into `out`. */
-  conceal(out: Int16Array): void {
+  conceal(out: Float32Array): void {
     const n = out.length;
     if (this.erased === 0) this.startErasure();
-    const frame = new Float32Array(n);
+    const frame = this.frameOf(n);
     for (let i = 0; i < n; i++) frame[i] = this.synthesize();
     this.emit(frame, out);
   }
@@ -131,15 +132,20 @@ export class WaveformSubstitutionPlc {
     return v * gain;
   }
 
+  private frameOf(n: number): Float32Array {
+    if (this.frame.length < n) this.frame = new Float32Array(n);
+    return this.frame.subarray(0, n);
+  }
+
   /** Appends `frame` to the timeline and outputs the samples `delaySamples` behind it. */
-  private emit(frame: Float32Array, out: Int16Array): void {
+  private emit(frame: Float32Array, out: Float32Array): void {
     const h = this.history;
     const hl = h.length;
     const n = frame.length;
     const d = this.delaySamples;
     for (let i = 0; i < n; i++) {
       const idx = hl - d + i;
-      out[i] = clamp16(idx < hl ? h[idx]! : frame[idx - hl]!);
+      out[i] = idx < hl ? h[idx]! : frame[idx - hl]!;
     }
     if (n >= hl) h.set(frame.subarray(n - hl));
     else {

@@ -8,9 +8,9 @@ import { prng, voiced } from './jitter-sim.js';
 const frame = 160;
 
 /** Runs frames through the PLC, losing the ones listed; returns the output timeline. */
-function run(frames: number, lost: Set<number>): Int16Array {
+function run(frames: number, lost: Set<number>): Float32Array {
   const plc = new WaveformSubstitutionPlc(8000);
-  const out = new Int16Array(frames * frame);
+  const out = new Float32Array(frames * frame);
   for (let f = 0; f < frames; f++) {
     const o = out.subarray(f * frame, (f + 1) * frame);
     if (lost.has(f)) plc.conceal(o);
@@ -33,6 +33,7 @@ test('output runs 3.75 ms (30 samples at 8 kHz) behind input and is otherwise un
   const out = run(10, new Set());
   const ref = voiced(10 * frame, 0);
   for (let i = 30; i < out.length; i++) assert.equal(out[i], ref[i - 30]);
+  assert.equal(out.slice(0, 30).every((v) => v === 0), true);
 });
 
 test('a lost frame of periodic speech is replaced by its pitch period (close to the original)', () => {
