@@ -85,6 +85,17 @@ export class ParsedNameAddr implements NameAddr {
     void this.uri;
     return this.fault;
   }
+
+  /** The value as a plain object (JSON and console output show values, not ranges). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { displayName: this.displayName, uri: this.uri, uriText: this.uriText, params: Object.fromEntries(this.params), tag: this.tag };
+    for (const k of Object.keys(this)) if (!(k in out) && k !== 'src' && k !== 'r' && !k.startsWith('cached') && k !== 'fault') out[k] = (this as unknown as Record<string, unknown>)[k];
+    return out;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): unknown {
+    return this.toJSON();
+  }
 }
 
 /** Scans one name-addr at `p` into a fresh ranges array; returns [end, value] or the end (< 0). */
@@ -190,6 +201,16 @@ class ParsedVia implements Via {
 
   get params(): Params {
     return (this.cachedParams ??= paramsMap(this.src, this.ranges, 0));
+  }
+
+  /** The value as a plain object (JSON and console output show values, not ranges). */
+  toJSON(): Record<string, unknown> {
+    const { protocol, transport, host, port, branch, received, rport, maddr, ttl } = this;
+    return { protocol, transport, host, port, branch, received, rport, maddr, ttl, params: Object.fromEntries(this.params) };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): unknown {
+    return this.toJSON();
   }
 }
 
