@@ -13,6 +13,9 @@ export function createWsUpgrade(): WebSocketUpgrade {
     new Promise<SocketChannel>((resolve) => {
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.binaryType = 'nodebuffer';
+        // On protocol errors (an oversized frame, bad UTF-8) ws closes the socket with the right
+        // code itself; without a listener the error event would be an uncaught exception.
+        ws.on('error', () => undefined);
         resolve({
           send: (data) => ws.send(data),
           get bufferedAmount() {

@@ -82,7 +82,10 @@ function wireButtons(): void {
   on('btn-call', () => {
     const n = byId<HTMLInputElement>('number').value.trim();
     if (n === '') return status('Enter a number or SIP address first (or dial *43 for the echo test)');
-    void run('dial', { uri: n });
+    void conn.command('dial', { uri: n }).then((r) => {
+      status(r.ok ? '' : r.error);
+      if (r.ok) byId<HTMLInputElement>('number').value = '';
+    });
   });
   on('btn-answer', () => void run('answer'));
   on('btn-hangup', () => {

@@ -1,0 +1,164 @@
+// The handset page in real Chromium against a fake engine: accessible names, keypad tones,
+// ringing and in-call states (with screenshots), the Answer button and a fake WebHID headset.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DtmfDetector } from '../../src/media/index.js';
+import type { HandsetServer } from '../../src/ui/index.js';
+import { repoRoot } from '../support/paths.js';
+import { buildUi, chromiumMissing, launchChromium, openHandset, readTap, startServer, startTap, type PageGlobals } from './support/chromium.js';
+import { FakeEngine, idleState, ringingCall } from './support/fake-engine.js';
+
+const skip = chromiumMissing();
+const artifacts = join(repoRoot(), 'test-artifacts');
+let browser: Browser;
+let server: HandsetServer;
+let engine: FakeEngine;
+let context: BrowserContext;
+let page: Page;
+
+before(async () => {
+  if (skip) return;
+  buildUi();
+  mkdirSync(artifacts, { recursive: true });
+  engine = new FakeEngine();
+  server = await startServer(engine);
+  browser = await launchChromium(undefined, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  ({ context, page } = await openHandset(browser, server));
+});
+
+after(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+const FEATURES = ['Call', 'Answer', 'Hang up', 'Mute', 'Hold', 'DND', 'Transfer', 'Flash', 'Conference', 'Redial', 'Record'];
+const KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
+
+test('the token is swapped for a cookie and leaves the address bar', { skip }, async () => {
+  assert.equal(new URL(page.url()).search, '');
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'handset_session');
+  assert.ok(session, 'session cookie set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+});
+
+test('every feature key and keypad key has its accessible name', { skip }, async () => {
+  for (const name of [...FEATURES, ...KEYS]) {
+    assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, `one button named "${name}"`);
+  }
+  assert.equal(await page.getByRole('slider', { name: 'Volume' }).count(), 1);
+  for (const tab of ['History', 'Contacts', 'Messages', 'Settings', 'Diagnostics']) assert.equal(await page.getByRole('tab', { name: tab }).count(), 1);
+  await page.screenshot({ path: join(artifacts, 'handset-idle.png') });
+});
+
+test('keypad keys play their DTMF pairs locally (mouse and keyboard)', { skip }, async () => {
+  await startTap(page);
+  for (const key of ['1', '5', '9']) {
+    await page.getByRole('button', { name: key, exact: true }).click();
+    await page.waitForTimeout(200);
+  }
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('#');
+  await page.waitForTimeout(300);
+  const tap = await readTap(page);
+  const detector = new DtmfDetector({ sampleRate: tap.sampleRate });
+  const digits: string[] = [];
+  for (const e of detector.process(Int16Array.from(tap.samples))) if (e.type === 'start') digits.push(e.digit);
+  assert.deepEqual(digits, ['1', '5', '9', '#']);
+  assert.equal(await page.getByLabel('Number to dial').inputValue(), '159#');
+  await page.getByLabel('Number to dial').fill('');
+});
+
+test('an incoming call shows the banner and the Answer key answers it', { skip }, async () => {
+  engine.set({ calls: [ringingCall] });
+  await page.getByRole('alert').filter({ hasText: 'Incoming call from' }).waitFor();
+  assert.match(await page.locator('#incoming').innerText(), /Bob Example/);
+  await page.screenshot({ path: join(artifacts, 'handset-ringing.png') });
+  engine.calls.length = 0;
+  await page.getByRole('button', { name: 'Answer', exact: true }).click();
+  await waitFor(() => engine.calls.some((c) => c.name === 'answer'));
+});
+
+test('in a call the display shows caller, timer, codec with HD and quality; the keys send their commands', { skip }, async () => {
+  engine.set({ calls: [{ ...ringingCall, state: 'active', answeredAt: Date.now() - 65_000, codec: 'G722', hd: true, quality: 4 }] });
+  await page.getByText('Connected', { exact: true }).waitFor();
+  assert.match(await page.locator('#call-timer').innerText(), /^01:0[5-9]$/);
+  assert.equal(await page.locator('#hd').isVisible(), true);
+  assert.equal(await page.getByRole('img', { name: 'Call quality: 4 of 5' }).count(), 1);
+  await page.screenshot({ path: join(artifacts, 'handset-in-call.png') });
+  copyFileSync(join(artifacts, 'handset-in-call.png'), join(artifacts, 'handset.png'));
+  engine.calls.length = 0;
+  for (const name of ['Mute', 'Hold', 'DND', 'Flash', 'Record', 'Redial', 'Hang up']) await page.getByRole('button', { name, exact: true }).click();
+  await page.getByRole('button', { name: '7', exact: true }).click();
+  await waitFor(() => engine.calls.length >= 8);
+  assert.deepEqual(engine.calls.map((c) => c.name), ['mute', 'hold', 'dnd', 'flash', 'record', 'redial', 'hangup', 'dtmf']);
+  assert.deepEqual(engine.calls[7]!.args, { digits: '7' });
+});
+
+test('a telephony headset (fake WebHID device): hook switch answers and hangs up, mute toggles, LEDs follow', { skip }, async () => {
+  engine.set({ calls: [ringingCall] });
+  await page.getByRole('alert').filter({ hasText: 'Incoming call from' }).waitFor();
+  engine.calls.length = 0;
+  // Report 1: bit 0 hook switch (absolute), bit 1 phone mute (relative). Output report 2: bit 0 off-hook LED, bit 1 mute LED, bit 2 ring LED.
+  await page.evaluate(async () => {
+    const listeners: ((e: { reportId: number; data: DataView }) => void)[] = [];
+    const sent: number[][] = [];
+    const device = {
+      opened: false, productName: 'Fake Headset',
+      collections: [{
+        usagePage: 0x0b, usage: 0x05,
+        inputReports: [{ reportId: 1, items: [
+          { usages: [0x000b0020], reportSize: 1, reportCount: 1, isAbsolute: true },
+          { usages: [0x000b002f], reportSize: 1, reportCount: 1, isAbsolute: false },
+          { usages: [], reportSize: 6, reportCount: 1, isAbsolute: true },
+        ] }],
+        outputReports: [{ reportId: 2, items: [{ usages: [0x00080017, 0x00080009, 0x00080018], reportSize: 1, reportCount: 3, isAbsolute: true }] }],
+      }],
+      async open() { this.opened = true; },
+      async sendReport(_id: number, data: Uint8Array) { sent.push([_id, ...data]); },
+      addEventListener(_t: string, l: (e: { reportId: number; data: DataView }) => void) { listeners.push(l); },
+      press(byte: number) { for (const l of listeners) l({ reportId: 1, data: new DataView(new Uint8Array([byte]).buffer) }); },
+      sent,
+    };
+    (globalThis as unknown as { fakeHid: unknown }).fakeHid = device;
+    await (globalThis as unknown as PageGlobals).handsetTest!.attachHid(device);
+  });
+  const sent = (): Promise<number[][]> => page.evaluate(() => (globalThis as unknown as { fakeHid: { sent: number[][] } }).fakeHid.sent);
+  const press = (byte: number): Promise<void> => page.evaluate((b) => (globalThis as unknown as { fakeHid: { press(b: number): void } }).fakeHid.press(b), byte);
+  assert.deepEqual((await sent()).at(-1), [2, 0b100], 'ring LED while ringing');
+  await press(0b01); // lift the hook
+  await waitFor(() => engine.calls.some((c) => c.name === 'answer'));
+  engine.set({ calls: [{ ...ringingCall, state: 'active', answeredAt: Date.now() }] });
+  await waitFor(async () => JSON.stringify((await sent()).at(-1)) === JSON.stringify([2, 0b001]));
+  await press(0b11); // mute button pressed while off hook
+  await waitFor(() => engine.calls.some((c) => c.name === 'mute'));
+  engine.set({ calls: [{ ...ringingCall, state: 'active', answeredAt: Date.now(), muted: true }] });
+  await waitFor(async () => JSON.stringify((await sent()).at(-1)) === JSON.stringify([2, 0b011]));
+  await press(0b00); // hang up on the hook
+  await waitFor(() => engine.calls.some((c) => c.name === 'hangup'));
+  assert.deepEqual(engine.calls.map((c) => c.name), ['answer', 'mute', 'hangup']);
+  engine.set(idleState);
+});
+
+test('settings show field-named errors; views without an engine side say so', { skip }, async () => {
+  await page.getByRole('tab', { name: 'Messages' }).click();
+  await page.getByText('No messages: messaging needs the phone core').waitFor();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  assert.equal(await page.getByLabel('Echo cancellation').isChecked(), true);
+  assert.equal(await page.getByLabel('Microphone').count(), 1);
+  assert.equal(await page.getByLabel('Speaker').count(), 1);
+  await page.getByRole('tab', { name: 'History' }).click();
+});
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
