@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command, CommandIO } from '../cli/index.js';
 import { createNetTransport, type TlsClientPolicy, type TransportKind } from '../net/index.js';
-import { parseUri, Registration, SipStack, StreamFramer, type RegistrationEvent, type SipUri } from '../sip/index.js';
+import { bareHost, parseUri, Registration, SipStack, StreamFramer, type RegistrationEvent, type SipUri } from '../sip/index.js';
 import { SystemClock } from '../util/index.js';
 
 const transports: readonly TransportKind[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
@@ -105,7 +105,7 @@ async function register(values: Record<string, string | boolean | undefined>, io
   };
 
   const kind = (t as TransportKind | undefined) ?? undefined;
-  const proxyHost = (proxy ?? aor).host.replace(/^\[|\]$/g, '');
+  const proxyHost = bareHost((proxy ?? aor).host);
   const bindHost = listen.host ?? (isIP(proxyHost) === 6 ? '::' : '0.0.0.0');
   const advertised = listen.host === undefined || listen.host === '0.0.0.0' || listen.host === '::' ? await localAddressToward(proxyHost) : undefined;
   const clock = new SystemClock();

@@ -2,6 +2,7 @@
 // UAC makes on a response's top Via (§18.1.2).
 import type { Destination, TransportKind } from '../../net/index.js';
 import type { Via } from '../message/index.js';
+import { bareHost, sentByDefaultPort } from './via.js';
 
 /** How the request arrived: the packet's source and, on a connection, its id. */
 export interface ArrivalInfo {
@@ -11,11 +12,6 @@ export interface ArrivalInfo {
   connectionId?: string;
 }
 
-const defaultPortFor = (t: TransportKind): number => (t === 'tls' || t === 'wss' ? 5061 : 5060);
-
-function bare(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
 
 /**
  * §18.2.2: reliable transports answer on the request's connection (the transport layer opens a
@@ -24,16 +20,16 @@ function bare(host: string): string {
  */
 export function responseDestination(topVia: Via, arrival: ArrivalInfo): Destination {
   const t = arrival.transport;
-  const sentByPort = topVia.port ?? defaultPortFor(t);
+  const sentByPort = topVia.port ?? sentByDefaultPort(t);
   if (t !== 'udp') {
     const d: Destination = { transport: t, host: topVia.received ?? arrival.sourceAddress, port: arrival.sourcePort };
     if (arrival.connectionId !== undefined) d.connectionId = arrival.connectionId;
     return d;
   }
-  if (topVia.maddr !== undefined) return { transport: t, host: bare(topVia.maddr), port: sentByPort };
+  if (topVia.maddr !== undefined) return { transport: t, host: bareHost(topVia.maddr), port: sentByPort };
   const rport = typeof topVia.rport === 'number' ? topVia.rport : undefined;
-  if (topVia.received !== undefined) return { transport: t, host: bare(topVia.received), port: rport ?? sentByPort };
-  return { transport: t, host: bare(topVia.host), port: rport ?? sentByPort };
+  if (topVia.received !== undefined) return { transport: t, host: bareHost(topVia.received), port: rport ?? sentByPort };
+  return { transport: t, host: bareHost(topVia.host), port: rport ?? sentByPort };
 }
 
 /**
@@ -43,6 +39,6 @@ export function responseDestination(topVia: Via, arrival: ArrivalInfo): Destinat
  */
 export function isOurVia(topVia: Via | undefined, sentBys: ReadonlySet<string>): boolean {
   if (topVia === undefined) return false;
-  const port = topVia.port ?? defaultPortFor(topVia.transport.toLowerCase() as TransportKind);
-  return sentBys.has(`${bare(topVia.host).toLowerCase()}:${port}`);
+  const port = topVia.port ?? sentByDefaultPort(topVia.transport);
+  return sentBys.has(`${bareHost(topVia.host).toLowerCase()}:${port}`);
 }

@@ -20,6 +20,17 @@ export function hostForUri(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** The inverse: an IPv6 reference without brackets, as sockets write addresses. */
+export function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** RFC 3261 §18.2.2, §19.1.2: the port a Via sent-by without port means (5061 for TLS and WSS). */
+export function sentByDefaultPort(transport: string): number {
+  const t = transport.toLowerCase();
+  return t === 'tls' || t === 'wss' ? 5061 : 5060;
+}
+
 export interface ViaInit {
   transport: TransportKind;
   /** sent-by host: where responses should come (an address we listen on, or our domain). */
@@ -45,11 +56,6 @@ export function viaText(v: Via): string {
   return s;
 }
 
-/** Strips brackets so an IPv6 sent-by compares with a socket address. */
-function bare(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
 /**
  * §18.2.1: a server transport adds `received` when the sent-by host is not the packet's source
  * address; RFC 3581 §4: a bare `rport` gets the source port (and `received` always). Returns
@@ -63,7 +69,7 @@ export function stampReceived(request: SipMessage, sourceAddress: string, source
   const params = new Map(top.params);
   const wantsRport = top.rport === true || params.has('rport');
   if (wantsRport) params.set('rport', String(sourcePort));
-  if (wantsRport || bare(top.host).toLowerCase() !== sourceAddress.toLowerCase()) params.set('received', sourceAddress);
+  if (wantsRport || bareHost(top.host).toLowerCase() !== sourceAddress.toLowerCase()) params.set('received', sourceAddress);
   else return true;
   const lines = [viaText({ ...top, params }), ...vias.slice(1).map(viaText)];
   setHeader(request, HeaderId.Via, lines);

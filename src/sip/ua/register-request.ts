@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HeaderId, formatUri, uriParam, urisEqual, type ContactValue, type SipMessage, type SipUri, type Uri } from '../message/index.js';
 import type { SipTargetQuery, TlsClientPolicy, TransportKind } from '../../net/index.js';
 import type { DigestRefusal } from '../auth/index.js';
-import { hostForUri } from '../transport/index.js';
+import { bareHost, hostForUri } from '../transport/index.js';
 
 /** One account to register. The password is read only by the digest client. */
 export interface AccountConfig {
@@ -101,7 +101,7 @@ export function targetQuery(uri: SipUri, forced: TransportKind | undefined): Sip
   let transport = forced ?? (typeof param === 'string' ? transportParams[param.toLowerCase()] : undefined);
   if (secure && transport === 'tcp') transport = 'tls';
   if (secure && transport === 'ws') transport = 'wss';
-  const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
+  const host = bareHost(uri.host);
   const q: SipTargetQuery = { host, secure, isIp: uri.hostKind !== 'domain' };
   if (uri.port !== undefined) q.port = uri.port;
   if (transport !== undefined) q.transport = transport;

@@ -8,6 +8,7 @@ import {
 } from '../../net/index.js';
 import { HeaderId, formatUri, parseUri, type SipMessage, type SipUri, type Uri } from '../message/index.js';
 import { DigestClient, type DigestAttempt } from '../auth/index.js';
+import { bareHost } from '../transport/index.js';
 import { backoffDelayMs, defaultBackoff, type BackoffConfig } from './backoff.js';
 import { bindingFrom, contactUri, contactValue, newInstanceId, refreshDelayMs, refusalText, targetQuery, type AccountConfig, type BindingInfo } from './register-request.js';
 import type { SipStack } from './sip-stack.js';
@@ -149,7 +150,7 @@ export class Registration {
 
   private destinationFor(t: ServerTarget): Destination {
     const proxy = this.account.proxy ?? this.account.registrar ?? this.defaultRegistrar();
-    const d: Destination = { transport: t.transport, host: t.address, port: t.port, hostname: proxy.host.replace(/^\[|\]$/g, '') };
+    const d: Destination = { transport: t.transport, host: t.address, port: t.port, hostname: bareHost(proxy.host) };
     if (this.account.tls !== undefined) d.tls = this.account.tls;
     if (this.binding?.connectionId !== undefined && this.binding.target === t) d.connectionId = this.binding.connectionId;
     return d;

@@ -8,7 +8,7 @@ import {
 } from '../message/index.js';
 import { TransactionTable, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
 import { DialogTable } from '../dialog/index.js';
-import { DEFAULT_MAX_FORWARDS, formatVia, isOurVia, newBranch, responseDestination, stampReceived, type ArrivalInfo } from '../transport/index.js';
+import { DEFAULT_MAX_FORWARDS, bareHost, sentByDefaultPort, formatVia, isOurVia, newBranch, responseDestination, stampReceived, type ArrivalInfo } from '../transport/index.js';
 import { buildNon2xxAck } from './ack.js';
 import { coreAnswer, defaultCapabilities, type UaCapabilities } from './capabilities.js';
 import { looksLikeRequest, malformedRequestResponse } from './malformed-response.js';
@@ -104,7 +104,7 @@ export class SipStack {
   sendRequest(out: OutgoingRequest, destination: Destination, listener: ClientListener): ClientRequest {
     const local = this.localAddress(destination.transport);
     const via = formatVia({ transport: destination.transport, host: local.host, port: local.port, branch: newBranch() });
-    this.sentBys.add(`${bare(local.host).toLowerCase()}:${local.port ?? (destination.transport === 'tls' || destination.transport === 'wss' ? 5061 : 5060)}`);
+    this.sentBys.add(`${bareHost(local.host).toLowerCase()}:${local.port ?? sentByDefaultPort(destination.transport)}`);
     const headers: Array<readonly [string, string]> = [['Via', via], ...out.headers];
     if (!headers.some(([n]) => n.toLowerCase() === 'max-forwards')) headers.splice(1, 0, ['Max-Forwards', String(DEFAULT_MAX_FORWARDS)]);
     if (this.options.userAgent !== undefined) headers.push(['User-Agent', this.options.userAgent]);
@@ -316,8 +316,4 @@ export class SipStack {
     this.respond(incoming, 480, 'Temporarily Unavailable');
   }
 
-}
-
-function bare(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
