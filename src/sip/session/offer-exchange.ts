@@ -9,6 +9,8 @@ import type { SessionBody } from './session-types.js';
 import { bodyOf, type InviteSession } from './invite-session.js';
 
 type Method = 'INVITE' | 'UPDATE';
+/** `waiting`: between a 491 and the retry, when the peer's own offer is welcome (§14.1). */
+type Out = { method: Method; body: SessionBody | undefined; headers: HeaderLines; waiting: boolean };
 
 /**
  * §14.1: the wait before retrying after a 491, in 10 ms units: 2.1-4 s when we own the
@@ -20,7 +22,7 @@ export function glareBackoffMs(ownsCallId: boolean, random: number): number {
 
 export class OfferExchange {
   /** Our re-INVITE/UPDATE in progress (or waiting out a 491 back-off). */
-  private out: { method: Method; body: SessionBody | undefined; headers: HeaderLines } | undefined;
+  private out: Out | undefined;
   /** A peer's re-INVITE we answered with 2xx, waiting for its ACK. */
   private inbound: { cseq: number; offered: boolean; local: SessionBody | undefined; remote: SessionBody | undefined } | undefined;
   private lastAck: { cseq: number; message: SipMessage; destination: Destination } | undefined;
@@ -34,7 +36,7 @@ export class OfferExchange {
   send(method: Method, body: SessionBody | undefined, headers: HeaderLines): boolean {
     const early = method === 'UPDATE' && this.s.state === 'early' && this.s.dialog !== undefined;
     if ((this.s.state !== 'confirmed' && !early) || this.busy) return false;
-    this.out = { method, body, headers };
+    this.out = { method, body, headers, waiting: false };
     this.go();
     return true;
   }
@@ -64,7 +66,7 @@ export class OfferExchange {
   /** @internal 1xx to our re-INVITE: nothing to do (no early media mid-call). */
   provisional(_res: SipMessage): void {}
 
-  private onFinal(out: { method: Method; body: SessionBody | undefined; headers: HeaderLines }, res: SipMessage | undefined): void {
+  private onFinal(out: Out, res: SipMessage | undefined): void {
     if (res !== undefined && res.status < 300 && out !== this.out) {
       // A retransmitted 2xx of a re-INVITE already ACKed (§13.2.2.4).
       if (res.method === 'INVITE' && this.lastAck?.cseq === res.cseq) this.ctx.sender.resend(this.lastAck.message, this.lastAck.destination);
@@ -80,7 +82,14 @@ export class OfferExchange {
     if (res.status === 491) {
       // §14.1 glare: wait, then try the same again.
       const wait = glareBackoffMs(this.s.role === 'uac', this.ctx.random());
-      this.s.timers.set('glare', wait, () => this.go());
+      out.waiting = true;
+      const retry = (): void => {
+        // The peer's re-INVITE taken meanwhile is still waiting for its ACK: wait as long again.
+        if (this.inbound !== undefined) return this.s.timers.set('glare', wait, retry);
+        out.waiting = false;
+        this.go();
+      };
+      this.s.timers.set('glare', wait, retry);
       return;
     }
     if (res.status === 422 && this.s.sessionTimer.on422(res)) return this.go();
@@ -123,7 +132,7 @@ export class OfferExchange {
     const isInvite = req.method === 'INVITE';
     if (isInvite && s.state !== 'confirmed' && s.state !== 'accepted') return s.respond(incoming, 491);
     // §14.2 / RFC 3311 §5.2: our own offer is out → 491; an INVITE still being answered → 500 + Retry-After.
-    if (this.out !== undefined && (this.out.body !== undefined || this.out.method === 'INVITE')) return s.respond(incoming, 491);
+    if (this.out !== undefined && !this.out.waiting && (this.out.body !== undefined || this.out.method === 'INVITE')) return s.respond(incoming, 491);
     if (this.inbound !== undefined || s.state === 'accepted') {
       if (isInvite) return s.respond(incoming, 500, undefined, [['Retry-After', String(Math.floor(this.ctx.random() * 10))]]);
       if (this.inbound?.offered) return s.respond(incoming, 491);

@@ -115,3 +115,21 @@ export async function rawPeer(w: World, host: string): Promise<RawPeer> {
     },
   };
 }
+
+/** Alice calls Bob (offer "offer-a"), Bob answers with his hooks; both sessions recorded. */
+export async function establish(w: World, alice: Phone, bob: Phone, target = `sip:${bob.name}@${bob.host}`) {
+  const call = alice.agent.call({ target, offer: sdp('offer-a'), hooks: fakeHooks(alice.name) });
+  const a = record(call);
+  await w.run(10);
+  const inc = bob.incoming[bob.incoming.length - 1]!.session;
+  inc.hooks = fakeHooks(bob.name);
+  const b = record(inc);
+  inc.accept();
+  await w.run(10);
+  if (call.state !== 'confirmed' || inc.state !== 'confirmed') throw new Error(`not established: ${call.state}/${inc.state}`);
+  return { call, inc, a, b };
+}
+
+/** Seconds (from `t0`) at which packets whose first line starts with `prefix` went out. */
+export const instants = (w: World, prefix: string, t0: number): number[] =>
+  w.net.log.filter((p) => p.text.startsWith(prefix)).map((p) => (p.at - t0) / 1000);
