@@ -124,7 +124,7 @@ export class SipStack {
 
   /** Answers a request the TU took. */
   respond(incoming: IncomingRequest, status: number, reason?: string, headers: HeaderLines = [], body?: Buffer | string): SipMessage {
-    const init: { toTag: string; headers: HeaderLines; body?: Buffer | string } = { toTag: randomToken(10), headers: this.serverHeaders(headers) };
+    const init: { toTag: string; headers: HeaderLines; body?: Buffer | string } = { toTag: incoming.localTag, headers: this.serverHeaders(headers) };
     if (body !== undefined) init.body = body;
     const response = createResponse(incoming.request, status, reason, init);
     this.table.respond(incoming.transaction, response);
@@ -275,7 +275,7 @@ export class SipStack {
 
   private dispatchRequest(request: SipMessage, transaction: Transaction<SipMessage>, cancels: Transaction<SipMessage> | undefined): void {
     const arrival = this.servers.get(transaction.id)!;
-    const incoming: IncomingRequest = { request, transaction, arrival, dialog: undefined };
+    const incoming: IncomingRequest = { request, transaction, arrival, dialog: undefined, localTag: request.toTag ?? randomToken(10) };
     if (cancels !== undefined) incoming.cancels = cancels;
     const match = this.dialogs.match(request);
     if (match.kind === 'unknown-dialog') {

@@ -66,6 +66,8 @@ export interface IncomingRequest {
   transaction: Transaction<SipMessage>;
   arrival: ArrivalInfo;
   dialog: Dialog | undefined;
+  /** The To tag every response to this request carries (one per request, so 1xx and 2xx agree, §8.2.6.2). */
+  localTag: string;
   /** For a CANCEL: the INVITE server transaction it targets (RFC 3261 §9.2). */
   cancels?: Transaction<SipMessage>;
 }

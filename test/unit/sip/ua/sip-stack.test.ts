@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMessage, HeaderId, type SipMessage } from '../../../../src/sip/message/index.js';
 import { SipStack } from '../../../../src/sip/ua/index.js';
+import { Dialog } from '../../../../src/sip/dialog/index.js';
 import type { TransportKind } from '../../../../src/net/index.js';
 import { sharedDir } from '../../../support/paths.js';
 import { MemoryNetwork, SteppingClock, runFor, type MemoryTransport } from './memory-network.js';
@@ -213,4 +214,37 @@ test('a non-2xx to our INVITE is ACKed by the transaction layer with the INVITE\
   assert.match(acks[0]!, new RegExp(`^ACK sip:bob@192\\.0\\.2\\.50:5070 SIP/2\\.0\\r\\nVia: SIP/2\\.0/UDP 192\\.0\\.2\\.1:5060;branch=${sent.request.branch};rport\\r\\n`));
   assert.match(acks[0]!, /\r\nTo: <sip:bob@example\.com>;tag=busy\r\n/);
   assert.match(acks[0]!, /\r\nCSeq: 1 ACK\r\n/);
+});
+
+test('a TU answering 180 then 200 keeps one To tag; the in-dialog BYE reaches it with its dialog', async () => {
+  const b = await bench();
+  const seen: Array<{ method: string; dialog: boolean }> = [];
+  b.stack.onRequest((inc) => {
+    seen.push({ method: inc.request.method, dialog: inc.dialog !== undefined });
+    if (inc.request.method === 'INVITE') {
+      b.stack.respond(inc, 180);
+      const d = Dialog.fromUasRequest(inc.request, inc.localTag, 'confirmed')!;
+      b.stack.dialogs.add(d);
+      b.stack.respond(inc, 200, undefined, [['Contact', '<sip:handset@192.0.2.1:5060>']]);
+      return true;
+    }
+    if (inc.request.method === 'BYE' && inc.dialog) {
+      b.stack.respond(inc, 200);
+      b.stack.dialogs.remove(inc.dialog);
+      return true;
+    }
+    return false;
+  });
+  const replies = await b.send(invite('INVITE', 'z9hG4bKdlg1'));
+  const tags = replies.filter((r) => r.status >= 180).map((r) => [r.status, r.message!.toTag]);
+  assert.equal(tags.length, 2);
+  assert.equal(tags[0]![1], tags[1]![1]);
+  const bye = invite('INVITE', 'z9hG4bKbye1').replace(/INVITE/g, 'BYE').replace('CSeq: 7 BYE', 'CSeq: 8 BYE').replace('To: <sip:handset@192.0.2.1>', `To: <sip:handset@192.0.2.1>;tag=${tags[0]![1]}`);
+  const byeReplies = await b.send(bye);
+  assert.deepEqual(byeReplies.map((r) => r.status), [200]);
+  assert.deepEqual(seen, [{ method: 'INVITE', dialog: false }, { method: 'BYE', dialog: true }]);
+  assert.equal(b.stack.dialogs.size, 0);
+  // The dialog is gone: a second BYE gets 481.
+  const again = await b.send(bye.replace('z9hG4bKbye1', 'z9hG4bKbye2').replace('CSeq: 8 BYE', 'CSeq: 9 BYE'));
+  assert.deepEqual(again.map((r) => r.status), [481]);
 });
