@@ -7,18 +7,16 @@ export const TOKEN = 1; // alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / 
 export const LWS = 2; // SP / HTAB / CR / LF (see above)
 export const DIGIT = 4;
 export const PVALUE = 8; // token chars plus ":" "[" "]" "/" (host, IPv6 reference, uri-ish values)
-export const WORD = 16; // Call-ID word: token chars plus ( ) < > : \ " / [ ] ? { }
 
 export const cls = new Uint8Array(256);
 const mark = (chars: string, bits: number): void => {
   for (let i = 0; i < chars.length; i++) cls[chars.charCodeAt(i)]! |= bits;
 };
 const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-mark(alnum + "-.!%*_+`'~", TOKEN | PVALUE | WORD);
+mark(alnum + "-.!%*_+`'~", TOKEN | PVALUE);
 mark(' \t\r\n', LWS);
 mark('0123456789', DIGIT);
 mark(':[]/', PVALUE);
-mark('()<>:\\"/[]?{}', WORD);
 
 export const SP = 0x20;
 export const HT = 0x09;
@@ -36,12 +34,6 @@ export const SLASH = 0x2f;
 
 export function skipLws(b: Uint8Array, p: number, end: number): number {
   while (p < end && (cls[b[p]!]! & LWS) !== 0) p++;
-  return p;
-}
-
-/** End of the run of `bits`-class bytes starting at `p`. */
-export function runEnd(b: Uint8Array, p: number, end: number, bits: number): number {
-  while (p < end && (cls[b[p]!]! & bits) !== 0) p++;
   return p;
 }
 

@@ -8,7 +8,7 @@ import type {
 } from './header-types.js';
 import type { SipMessage } from './message.js';
 import {
-  ParsedNameAddr, parseContactList, parseInfoList, parseNameAddr, parseNameAddrList, parseRouteList, parseViaList, type ListParser,
+  ParsedNameAddr, parseContactList, parseInfoList, parseViaListAfterTop, parseNameAddr, parseNameAddrList, parseRouteList, parseViaList, type ListParser,
 } from './parse-address-headers.js';
 import { parseAuthInfo, parseAuthList, parseSipDate } from './parse-auth-headers.js';
 import {
@@ -143,6 +143,11 @@ export function parseHeaderValue(msg: SipMessage, id: HeaderId, i: number): unkn
   }
   if (id === HeaderId.Contact) return contacts(msg, i);
   const out: unknown[] = [];
+  if (id === HeaderId.Via && msg.edits === undefined && msg.viaTop !== undefined && i === msg.iVia) {
+    const bad = parseViaListAfterTop(msg.buf, msg.viaTop, msg.h[i * 4 + 3]!, out as Via[]);
+    if (bad !== undefined) return fault(id, bad);
+    i = msg.firstIndex(id, i + 1);
+  }
   for (; i >= 0; i = msg.firstIndex(id, i + 1)) {
     const bad = entry.parse(msg.source(i), msg.h[i * 4 + 2]!, msg.h[i * 4 + 3]!, out);
     if (bad !== undefined) return fault(id, bad);

@@ -7,6 +7,7 @@ import { unfoldedText, useText } from './bytes.js';
 import { HeaderFault, parseHeaderValue, type HeaderTypes } from './header-parsers.js';
 import { parseUri, type Uri } from './uri/index.js';
 import type { Via } from './header-types.js';
+import type { ViaRanges } from './scan-via.js';
 
 /** Header table flags (stored above the 8 id bits). */
 export const FOLDED = 0x100;
@@ -63,6 +64,8 @@ export class SipMessage {
   /** @internal From/To name-addr ranges found by the eager scan (display, URI, then params) */
   fromRanges: number[] | undefined = undefined;
   /** @internal */ toRanges: number[] | undefined = undefined;
+  /** @internal the top Via value as scanned by parseMessage (ranges, params, end position) */
+  viaTop: { ranges: ViaRanges; params: number[]; end: number } | undefined = undefined;
   /** @internal edited header values: name and bytes */
   edits: { name: string; bytes: Buffer }[] | undefined = undefined;
   private callIdText: string | undefined = undefined;

@@ -214,6 +214,14 @@ class ParsedVia implements Via {
   }
 }
 
+/** The top Via from ranges parseMessage kept, then the rest of its line from `end` (at "," or the end). */
+export function parseViaListAfterTop(b: Buffer, top: { ranges: ViaRanges; params: number[]; end: number }, e: number, out: Via[]): string | undefined {
+  out.push(new ParsedVia(b, top.ranges, top.params));
+  const p = skipLws(b, top.end, e);
+  if (p >= e) return undefined;
+  return b[p] === COMMA ? parseViaList(b, p + 1, e, out) : where('expected ","', p);
+}
+
 /** Via values (RFC 3261 §20.42). */
 export const parseViaList: ListParser<Via> = (b, s, e, out) =>
   eachElement(b, s, e, (p) => {

@@ -28,9 +28,7 @@ export interface ParseOptions {
 
 const INCOMPLETE: ParseResult = Object.freeze({ kind: 'incomplete' });
 const line = newStartLine();
-const params: number[] = [];
 const naRanges = newNameAddrRanges();
-const viaRanges = newViaRanges();
 
 function malformed(isRequest: boolean, reason: string, offset: number, status = 400, phrase = 'Bad Request'): Malformed {
   if (!isRequest || status === 0) return { kind: 'malformed', reason, offset };
@@ -147,15 +145,18 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
       case HeaderId.Via:
         if (msg.iVia < 0) {
           msg.iVia = k;
-          params.length = 0;
-          if (scanVia(b, valueStart, valueEnd, viaRanges, params) < 0) return badHeader(isRequest, id, scanError.reason, scanError.at);
-          msg.viaHostStart = viaRanges.hostStart;
-          msg.viaHostEnd = viaRanges.hostEnd;
-          msg.viaPortValue = viaRanges.port;
-          const j = findParam(b, params, 0, 'branch');
-          if (j >= 0 && params[j + 2]! >= 0) {
-            msg.branchStart = params[j + 2]!;
-            msg.branchEnd = params[j + 3]!;
+          // Kept on the message: reading Via later starts from these ranges.
+          const top = { ranges: newViaRanges(), params: [] as number[], end: 0 };
+          top.end = scanVia(b, valueStart, valueEnd, top.ranges, top.params);
+          if (top.end < 0) return badHeader(isRequest, id, scanError.reason, scanError.at);
+          msg.viaTop = top;
+          msg.viaHostStart = top.ranges.hostStart;
+          msg.viaHostEnd = top.ranges.hostEnd;
+          msg.viaPortValue = top.ranges.port;
+          const j = findParam(b, top.params, 0, 'branch');
+          if (j >= 0 && top.params[j + 2]! >= 0) {
+            msg.branchStart = top.params[j + 2]!;
+            msg.branchEnd = top.params[j + 3]!;
           }
         }
         break;

@@ -1,7 +1,7 @@
 // Header parameters (`;name[=value]`, RFC 3261 §25.1 generic-param) found as byte ranges, so
 // the eager scan can pick one parameter (tag, branch) without building a map or strings.
 import { utf8, ascii } from './bytes.js';
-import { cls, DQUOTE, EQUAL, LWS, PVALUE, quotedEnd, SEMI, skipLws, TOKEN, BACKSLASH } from './bytes.js';
+import { cls, DQUOTE, EQUAL, PVALUE, quotedEnd, SEMI, skipLws, TOKEN, BACKSLASH } from './bytes.js';
 
 /** Why the last scan failed (set when a scanner returns -1). */
 export const scanError = { reason: '', at: 0 };
@@ -104,9 +104,4 @@ export function paramsMap(b: Buffer, out: readonly number[], from: number): Map<
     if (!m.has(name)) m.set(name, valueText(b, out[i + 2]!, out[i + 3]!));
   }
   return m;
-}
-
-/** True when `b[p]` is LWS (used by callers that must see a separator). */
-export function isLws(b: Uint8Array, p: number): boolean {
-  return (cls[b[p]!]! & LWS) !== 0;
 }

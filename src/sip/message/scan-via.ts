@@ -82,11 +82,3 @@ export function scanVia(b: Uint8Array, p: number, end: number, r: ViaRanges, par
   if (b[p] === COMMA) return p;
   return fail((cls[b[p]!]! & LWS) !== 0 ? 'unexpected whitespace' : 'expected ";", "," or end of Via value', p);
 }
-
-/** Skips LWS and the `,` separating list elements; returns the start of the next element or -1 at end. */
-export function nextListElement(b: Uint8Array, p: number, end: number): number {
-  p = skipLws(b, p, end);
-  if (p >= end) return -1;
-  // p is at ',' (scanners stop there)
-  return p + 1;
-}
