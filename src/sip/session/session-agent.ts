@@ -184,6 +184,13 @@ export class SessionAgent {
       }
       replaced = r;
     }
+    // RFC 4028 §8.1 / §9: a Session-Expires below our Min-SE is refused before anyone rings.
+    const se = req.get(HeaderId.SessionExpires);
+    const minSE = Math.max(90, this.ctx.sessionTimer?.minSE ?? 90);
+    if (this.ctx.sessionTimer !== undefined && se !== undefined && se.seconds < minSE) {
+      this.ctx.stack.respond(incoming, 422, undefined, [['Min-SE', String(minSE)]]);
+      return;
+    }
     if (this.incomingListeners.size === 0) {
       this.ctx.stack.respond(incoming, 480);
       return;
