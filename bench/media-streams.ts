@@ -31,7 +31,7 @@ function stream(clock: Clock, port: DatagramPort): MediaStream {
 }
 
 /** `count` protected PCMU packets of a 440 Hz tone, as a peer would send them. */
-function peerPackets(count: number, ssrc = 0x1234): Buffer[] {
+export function peerPackets(count: number, ssrc = 0x1234): Buffer[] {
   const ctx = new SrtpContext(key.profile, key.key, key.salt);
   const enc = pcmuCodec.createEncoder();
   const pkt = createRtpPacket();
@@ -56,7 +56,7 @@ function cpuSeconds(fn: () => void): number {
   return (d.user + d.system) / 1e6;
 }
 
-function receivePath(packets: Buffer[]): number {
+export function receivePath(packets: Buffer[]): number {
   const clock = new ManualClock();
   const port = benchPort();
   const s = stream(clock, port);
@@ -73,7 +73,7 @@ function receivePath(packets: Buffer[]): number {
   return n / secs;
 }
 
-function sendPath(frames: number): number {
+export function sendPath(frames: number): number {
   const clock = new ManualClock();
   const s = stream(clock, benchPort());
   const pcm = new Int16Array(160).map((_, j) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * j) / 8000)));

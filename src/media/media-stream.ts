@@ -92,6 +92,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   private stats: ReceiverStatistics | null = null;
   private latchLeft: number;
   private cnActive = false;
+  private decodeScratch = new Int16Array(0);
   private readonly counters = { packetsSent: 0, octetsSent: 0, packetsReceived: 0 };
   private readonly dropped: Record<DropReason, number> = {
     'foreign-source': 0, srtp: 0, malformed: 0, 'unknown-payload-type': 0, 'unknown-ssrc': 0, direction: 0, rtcp: 0,
@@ -224,9 +225,11 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
       this.decoders.set(pt, d);
     }
     this.cnActive = codec.name === 'CN';
-    const out = new Int16Array(this.cnActive ? this.jb.frameSamples : Math.max(this.jb.frameSamples, payload.length * 4));
-    const n = d.decode(payload, out);
-    return out.subarray(0, n);
+    // The jitter buffer copies what we return before the next decode: one scratch buffer will do.
+    const need = this.cnActive ? this.jb.frameSamples : Math.max(this.jb.frameSamples, payload.length * 6);
+    if (this.decodeScratch.length < need) this.decodeScratch = new Int16Array(need);
+    const n = d.decode(payload, this.decodeScratch.subarray(0, need));
+    return this.decodeScratch.subarray(0, n);
   }
 
   private onDatagram(data: Buffer, from: DatagramAddress, muxed: boolean): void {
@@ -253,7 +256,8 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
       return;
     }
     if (!this.o.receive.has(p.payloadType)) return void this.dropped['unknown-payload-type']++;
-    this.jb.push({ sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, marker: p.marker, payloadType: p.payloadType, payload: Buffer.from(p.payload) }, now);
+    // The payload is a view of this datagram's own buffer (sockets hand out a fresh one each time).
+    this.jb.push({ sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, marker: p.marker, payloadType: p.payloadType, payload: p.payload }, now);
   }
 
   /** Symmetric RTP: only the signalled address, or (latching) a new port of the signalled host. */
