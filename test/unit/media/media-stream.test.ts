@@ -168,3 +168,25 @@ test('RTCP: reports flow both ways and give a round-trip time', () => {
   const rtt = p.a.getStats().roundTripMs;
   assert.ok(rtt !== null && Math.abs(rtt - 30) < 2, `rtt ${rtt}`);
 });
+
+test('scenario: 40 ± 20 ms jitter (so packets reorder), 2 % loss: audio stays the tone, concealment ≈ loss', () => {
+  const p = pair(pcmuCodec);
+  const rnd = prng(21);
+  let lost = 0;
+  let sent = 0;
+  p.net.path = (from) => {
+    if (from.port !== A.port) return 0;
+    sent++;
+    if (rnd() < 0.02) {
+      lost++;
+      return null;
+    }
+    return 20 + 40 * rnd();
+  };
+  const { atB } = p.run(30_000, 1000, 440);
+  const st = p.b.getStats().jitter;
+  assert.ok(detectTone(atB.subarray(16_000), 8000, 1000).ratio > 0.85);
+  assert.ok(st.late / sent < 0.01, `late ${st.late} of ${sent}`);
+  const concealed = st.concealedFrames + st.underrunFrames;
+  assert.ok(concealed >= lost * 0.8 && concealed <= lost * 1.5 + 10, `concealed ${concealed} for ${lost} lost`);
+});
