@@ -11,6 +11,7 @@ const benchmarks: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'g711', load: () => import('./g711.js') },
   { name: 'sip-transactions', load: () => import('./sip-transactions.js') },
   { name: 'sip-register', load: () => import('./sip-register.js') },
+  { name: 'ui-latency', load: () => import('./ui-latency.js') },
   { name: 'sip-parser-fuzz', load: async () => ({ run: (await import('./sip-parser.js')).fuzz }) },
 ];
 

@@ -3,6 +3,11 @@
 // ringtone) that arrive on the node's input. A test tap can copy out everything rendered.
 const PREBUFFER = 640; // 40 ms at 16 kHz
 const MAX_QUEUED = 2560; // 160 ms: beyond this the oldest audio is dropped to bound the delay
+// Input and output run on the same sound-card clock, so a backlog (a start-up burst, a stall)
+// would otherwise stay forever: when the queue never fell below SHRINK_ABOVE for a whole
+// window, one frame is dropped.
+const WINDOW = 8000; // 0.5 s
+const SHRINK_ABOVE = 480; // 30 ms
 
 interface QueuedFrame {
   sequence: number;
@@ -17,6 +22,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   private gain = 1;
   private tap: Float32Array[] | undefined;
   private underruns = 0;
+  private windowLeft = WINDOW;
+  private windowMin = Infinity;
+  private dropped = 0;
 
   constructor() {
     super();
@@ -29,7 +37,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       } else if (m.type === 'gain') this.gain = m.gain!;
       else if (m.type === 'tap-start') this.tap = [];
       else if (m.type === 'tap-read') {
-        this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns });
+        this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns, dropped: this.dropped });
         this.tap = [];
       } else if (m.type === 'reset') {
         this.queue = [];
@@ -60,9 +68,23 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       }
       out[i] = (s + (local === undefined ? 0 : local[i]!)) * this.gain;
     }
+    if (this.playing) this.trimBacklog(out.length);
     for (let c = 1; c < outputs[0]!.length; c++) outputs[0]![c]!.set(out);
     this.tap?.push(out.slice());
     return true;
+  }
+
+  private trimBacklog(rendered: number): void {
+    this.windowMin = Math.min(this.windowMin, this.queued);
+    this.windowLeft -= rendered;
+    if (this.windowLeft > 0) return;
+    // Drop a whole waiting frame (not the one playing) when the cushion was always too deep.
+    if (this.windowMin > SHRINK_ABOVE && this.queue.length > 1) {
+      this.queued -= this.queue.splice(1, 1)[0]!.samples.length;
+      this.dropped++;
+    }
+    this.windowLeft = WINDOW;
+    this.windowMin = Infinity;
   }
 }
 

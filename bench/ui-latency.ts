@@ -1,0 +1,78 @@
+// Web handset audio latency in real Chromium (headless, fake microphone, loopback WebSocket):
+//   page → engine: the capture worklet's frame reaches the page's main thread (stamped there)
+//                  until the engine's socket handler has parsed it;
+//   engine → rendered: the engine stamps its reply until the playback worklet starts playing
+//                  that frame (includes the ~40 ms jitter-buffer cushion; reported when the
+//                  worklet's message reaches the main thread, so a little over).
+// The engine runs the echo test with no delay (each mic frame answered by itself).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { LocalHandsetEngine } from '../src/app/local-engine.js';
+import { createWsUpgrade } from '../src/app/ws-upgrade.js';
+import { AUDIO_FRAME_SAMPLES, parseAudioFrame, runEngineCommand, type SocketChannel } from '../src/ui/index.js';
+import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir, type PageGlobals } from '../test/browser/support/chromium.js';
+
+const MEASURE_MS = 6000;
+
+function summary(name: string, xs: number[]): string {
+  if (xs.length === 0) return `${name}: no samples`;
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): string => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(1);
+  return `${name.padEnd(20)} median ${q(0.5)} ms  p95 ${q(0.95)} ms  max ${s[s.length - 1]!.toFixed(1)} ms  (${s.length} frames)`;
+}
+
+export async function run(): Promise<void> {
+  const missing = chromiumMissing();
+  if (missing !== undefined) {
+    process.stdout.write(`skipped: ${missing}\n`);
+    return;
+  }
+  buildUi();
+  const pageToEngine: number[] = [];
+  const base = createWsUpgrade();
+  // Observe microphone frames as the engine receives them, without changing the server.
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<SocketChannel> => {
+    const channel = await base(req, socket, head);
+    return {
+      ...channel,
+      get bufferedAmount() {
+        return channel.bufferedAmount;
+      },
+      send: (d) => channel.send(d),
+      close: (c, r) => channel.close(c, r),
+      onClose: (l) => channel.onClose(l),
+      onMessage: (listener) => channel.onMessage((data, binary) => {
+        if (binary) {
+          const f = parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES);
+          if (f.ok) pageToEngine.push(performance.timeOrigin + performance.now() - f.value.timeMs);
+        }
+        listener(data, binary);
+      }),
+    };
+  };
+  const engine = new LocalHandsetEngine();
+  const server = await startServer(engine, upgrade);
+  const wav = soxWav(tempDir('bench'), 'tone.wav', ['synth', String(MEASURE_MS / 1000 + 4), 'sine', '440']);
+  const browser = await launchChromium(wav);
+  try {
+    const { page } = await openHandset(browser, server, { echoCancellation: false, noiseSuppression: false, autoGainControl: false });
+    await runEngineCommand(engine, 'echo-test', { delayMs: 0 });
+    // Let capture start and the first bursts settle, then measure a clean window.
+    await page.waitForTimeout(1500);
+    pageToEngine.length = 0;
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).handsetTest!.latency().engineToRendered.splice(0));
+    await page.waitForTimeout(MEASURE_MS);
+    const rendered = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).handsetTest!.latency().engineToRendered]);
+    const tap = await page.evaluate(async () => {
+      const t = (globalThis as unknown as PageGlobals).handsetTest!;
+      return (await t.readTap()).underruns;
+    });
+    process.stdout.write(`Chromium headless, 16 kHz AudioContext, 20 ms frames, loopback WebSocket, ${MEASURE_MS / 1000} s\n`);
+    process.stdout.write(`${summary('page → engine', pageToEngine)}\n`);
+    process.stdout.write(`${summary('engine → rendered', rendered)}\n`);
+    process.stdout.write(`playback underruns since start: ${tap}\n`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
