@@ -1,10 +1,10 @@
 // The INVITE-session user agent on a SipStack: places calls, takes incoming INVITEs (with
 // Replaces, RFC 3891 §3), routes in-dialog requests, CANCELs and ACKs to their sessions,
 // refuses out-of-dialog REFER (RFC 3515 §2.4.2 leaves it to policy: 403).
-import { randomToken, type Result } from '../../util/index.js';
+import type { Result } from '../../util/index.js';
 import type { Destination, NetError, TransportEvent, TransportKind } from '../../net/index.js';
 import type { Dialog } from '../dialog/index.js';
-import { HeaderId, parseMessage, parseUri, setHeader, type SipMessage, type Uri } from '../message/index.js';
+import { HeaderId, parseMessage, parseUri, type SipMessage, type Uri } from '../message/index.js';
 import type { DigestClient } from '../auth/index.js';
 import type { TimerConfig } from '../transaction/index.js';
 import { contactUri, type IncomingRequest, type SipStack, type UaCapabilities } from '../ua/index.js';
@@ -57,7 +57,7 @@ export interface IncomingCall {
 export class SessionAgent {
   private readonly sessions = new Set<InviteSession>();
   private readonly byDialog = new Map<string, InviteSession>();
-  /** UAS sessions by their INVITE's transaction id, for CANCEL (§9.2). */
+  /** UAS sessions by their INVITE's server transaction id, for CANCEL (§9.2). */
   private readonly byInvite = new Map<string, InviteSession>();
   private readonly incomingListeners = new Set<(call: IncomingCall) => void>();
   private readonly ctx: SessionContext;
@@ -153,7 +153,7 @@ export class SessionAgent {
         this.onInvite(incoming);
         return true;
       case 'CANCEL': {
-        const session = this.byInvite.get(cancelKey(req));
+        const session = incoming.cancels === undefined ? undefined : this.byInvite.get(incoming.cancels.id);
         if (session === undefined) return false;
         session.receiveCancel(incoming);
         return true;
@@ -195,13 +195,11 @@ export class SessionAgent {
       this.ctx.stack.respond(incoming, 480);
       return;
     }
-    const tag = randomToken(10);
-    // Our To tag is fixed now so every response of this INVITE carries the same one (§12.1.1).
-    setHeader(req, HeaderId.To, `${req.header(HeaderId.To)!};tag=${tag}`);
-    const session = new InviteSession('uas', req.callId, this.ctx, { incoming, localTag: tag });
+    // The stack gives every response of this INVITE the same To tag: the dialog's local tag (§12.1.1).
+    const session = new InviteSession('uas', req.callId, this.ctx, { incoming, localTag: incoming.localTag });
     session.replaces = replaced;
     this.sessions.add(session);
-    this.byInvite.set(cancelKey(req), session);
+    this.byInvite.set(incoming.transaction.id, session);
     replaced?.emit({ type: 'replaced', by: session });
     for (const l of [...this.incomingListeners]) l({ session, request: req, replaces: replaced });
   }
@@ -236,9 +234,4 @@ export class SessionAgent {
     const session = dialog === undefined ? undefined : this.byDialog.get(dialog.key);
     session?.receiveAck(r.message);
   }
-}
-
-/** §9.2: a CANCEL names its INVITE by Call-ID, From tag, CSeq number and top Via branch. */
-function cancelKey(req: SipMessage): string {
-  return `${req.callId}\u0000${req.fromTag ?? ''}\u0000${req.cseq}\u0000${req.branch ?? ''}`;
 }
