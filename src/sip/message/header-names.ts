@@ -67,10 +67,11 @@ const slotIds = new Int16Array(SLOTS).fill(-1);
 const lowerBytes: Uint8Array[] = [];
 const single = new Uint8Array(128);
 
+/** The name hash (the parser computes the same while it scans the name). */
 function hashBytes(b: Uint8Array, start: number, end: number): number {
-  let h = end - start;
+  let h = 0;
   for (let i = start; i < end; i++) h = (h * 31 + (b[i]! | 0x20)) & 0xffff;
-  return h & (SLOTS - 1);
+  return h;
 }
 
 for (const [name, id] of byLowerName) {
@@ -81,19 +82,20 @@ for (const [name, id] of byLowerName) {
   }
   const bytes = Buffer.from(name, 'latin1');
   lowerBytes[id] = bytes;
-  let slot = hashBytes(bytes, 0, bytes.length);
+  let slot = hashBytes(bytes, 0, bytes.length) & (SLOTS - 1);
   while (slotIds[slot] !== -1) slot = (slot + 1) & (SLOTS - 1);
   slotIds[slot] = id;
 }
 
 /**
- * The id of the header name in `b[start, end)`. The bytes are token characters (the scanner
- * checked), so `| 0x20` lowercases letters and leaves `-`, `.`, digits alone.
+ * The id of the header name in `b[start, end)` whose hash (`hashBytes`) the parser computed
+ * while scanning it. The bytes are token characters, so `| 0x20` lowercases letters and leaves
+ * `-`, `.`, digits alone.
  */
-export function headerIdOfBytes(b: Uint8Array, start: number, end: number): HeaderId {
+export function headerIdOfHash(b: Uint8Array, start: number, end: number, hash: number): HeaderId {
   const len = end - start;
   if (len === 1) return single[b[start]! & 0x7f]!;
-  let slot = hashBytes(b, start, end);
+  let slot = hash & (SLOTS - 1);
   for (;;) {
     const id = slotIds[slot]!;
     if (id === -1) return HeaderId.Other;

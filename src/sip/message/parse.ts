@@ -2,7 +2,7 @@
 // boundary; the headers a transaction needs (top Via, From/To tag, Call-ID, CSeq,
 // Content-Length) are checked on the way, everything else is parsed when read.
 import { CR, decimalValue, HT, LF, SP, cls, TOKEN, COLON, skipLws, trimEnd, LWS } from './bytes.js';
-import { HeaderId, headerNameOf, headerIdOfBytes } from './header-names.js';
+import { HeaderId, headerNameOf, headerIdOfHash } from './header-names.js';
 import { defaultParseLimits, type Malformed, type ParseLimits } from './limits.js';
 import { FOLDED, SipMessage } from './message.js';
 import { newNameAddrRanges, scanNameAddr } from './scan-name-addr.js';
@@ -51,6 +51,9 @@ function badHeader(isRequest: boolean, id: HeaderId, reason: string, at: number)
 /** Parses one message from the start of `input` (leading CRLFs are skipped, RFC 3261 §7.5). */
 export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult {
   const lim = options?.limits ?? defaultParseLimits;
+  const maxMessage = lim.maxMessageBytes;
+  const maxLine = lim.maxLineBytes;
+  const maxHeaders = lim.maxHeaders;
   const datagram = options?.datagram === true;
   const b = input;
   const n = b.length;
@@ -86,7 +89,7 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
   let cseqMethodEnd = 0;
   let bodyStart: number;
   for (;;) {
-    if (i - start > lim.maxMessageBytes) return tooLarge(isRequest, `header section over ${lim.maxMessageBytes} bytes`, i);
+    if (i - start > maxMessage) return tooLarge(isRequest, `header section over ${maxMessage} bytes`, i);
     if (i >= n) {
       // RFC 4475 §3.1.2.15 (baddn): a datagram whose headers end without the empty line.
       if (datagram && h.length > 0) {
@@ -109,7 +112,11 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
       return malformed(isRequest, 'bare CR in header section', i, 400, 'Bad Header Line');
     }
     const ns = i;
-    while (i < n && (cls[b[i]!]! & TOKEN) !== 0) i++;
+    let hash = 0;
+    for (let t = b[i]!; (cls[t]! & TOKEN) !== 0; t = b[i]!) {
+      hash = (hash * 31 + (t | 0x20)) & 0xffff;
+      if (++i >= n) break;
+    }
     const ne = i;
     while (i < n && (b[i] === SP || b[i] === HT)) i++;
     if (i >= n) return truncated(datagram, isRequest, n);
@@ -120,10 +127,10 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
     i++;
     const vs = i;
     let flags = 0;
-    const cap = Math.min(n, ns + lim.maxLineBytes);
+    const cap = Math.min(n, ns + maxLine);
     for (;;) {
       while (i < cap && b[i] !== LF) i++;
-      if (i >= cap) return i < n || n - ns >= lim.maxLineBytes ? tooLarge(isRequest, 'header line', ns) : truncated(datagram, isRequest, n);
+      if (i >= cap) return i < n || n - ns >= maxLine ? tooLarge(isRequest, 'header line', ns) : truncated(datagram, isRequest, n);
       if (i + 1 >= n) {
         if (!datagram) return INCOMPLETE;
         break;
@@ -137,10 +144,10 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
     const valueStart = skipLws(b, vs, lineEnd);
     const valueEnd = trimEnd(b, valueStart, lineEnd);
     i++;
-    const id = headerIdOfBytes(b, ns, ne);
+    const id = headerIdOfHash(b, ns, ne, hash);
     const k = h.length >> 2;
     h.push(id | flags, ns, valueStart, valueEnd);
-    if (k >= lim.maxHeaders) return tooLarge(isRequest, `more than ${lim.maxHeaders} header fields`, ns);
+    if (k >= maxHeaders) return tooLarge(isRequest, `more than ${maxHeaders} header fields`, ns);
     switch (id) {
       case HeaderId.Via:
         if (msg.iVia < 0) {
