@@ -256,6 +256,8 @@ export class InviteSession implements InviteSessionLike {
       return dialog.createRequest(init);
     }, {
       response: (res) => {
+        // §12.2.1.2: a 2xx to a target refresh replaces the remote target.
+        if (res.status >= 200) dialog.receiveResponse(method, res);
         if (res.status >= 200) done(res);
         else if (method === 'INVITE') this.offers.provisional(res);
       },
