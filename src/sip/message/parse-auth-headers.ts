@@ -5,7 +5,7 @@ import { utf8, ascii } from './bytes.js';
 import { COMMA, DQUOTE, EQUAL, quotedEnd, skipLws, tokenEnd, cls, LWS } from './bytes.js';
 import type { AuthValue } from './header-types.js';
 import type { ListParser } from './parse-address-headers.js';
-import { unquote } from './scan-params.js';
+import { paramName, unquote } from './scan-params.js';
 
 function at(reason: string, p: number): string {
   return `${reason} (offset ${p})`;
@@ -37,7 +37,7 @@ function authParams(b: Buffer, p: number, e: number, params: Map<string, string>
       value = utf8(b, p, q);
       p = q;
     }
-    const name = ascii(b, ns, ne).toLowerCase();
+    const name = paramName(b, ns, ne);
     if (!params.has(name)) params.set(name, value);
     p = skipLws(b, p, e);
     if (p >= e) return p;

@@ -80,7 +80,10 @@ export function valueText(b: Buffer, vs: number, ve: number): string {
 const commonNames: string[][] = [];
 for (const n of ['tag', 'branch', 'rport', 'received', 'maddr', 'ttl', 'lr', 'transport', 'user', 'expires', 'q',
   '+sip.instance', 'reg-id', 'pub-gruu', 'temp-gruu', 'refresher', 'id', 'reason', 'retry-after', 'purpose',
-  'handling', 'duration', 'cause', 'text', 'boundary', 'charset', 'method', 'ftag', 'ob', 'gr']) {
+  'handling', 'duration', 'cause', 'text', 'boundary', 'charset', 'method', 'ftag', 'ob', 'gr',
+  // auth-params (RFC 3261 §25.1, RFC 7616 §3.3-3.5)
+  'realm', 'nonce', 'username', 'uri', 'response', 'algorithm', 'cnonce', 'opaque', 'qop', 'nc', 'stale', 'domain',
+  'nextnonce', 'rspauth', 'userhash']) {
   (commonNames[n.length] ??= []).push(n);
 }
 
