@@ -22,7 +22,7 @@ export class UacInvite {
   private final = false;
   private cancelWanted = false;
   private cancelSent = false;
-  private readonly early = new Map<string, { dialog: Dialog; rseq: number | undefined }>();
+  private readonly early = new Map<string, { dialog: Dialog; rseq: number | undefined; media: Buffer | undefined }>();
   private confirmedTag: string | undefined;
   private ack: { message: SipMessage; destination: Destination } | undefined;
   private retried422 = 0;
@@ -131,7 +131,7 @@ export class UacInvite {
     if (tag !== undefined && entry === undefined && this.sent) {
       const dialog = Dialog.fromUacResponse(this.sent.request, res);
       if (dialog !== undefined) {
-        entry = { dialog, rseq: undefined };
+        entry = { dialog, rseq: undefined, media: undefined };
         this.early.set(tag, entry);
         this.s.bind(dialog);
       }
@@ -146,7 +146,9 @@ export class UacInvite {
     }
     const body = bodyOf(res);
     let prackBody: SessionBody | undefined;
-    if (body !== undefined && tag !== undefined) {
+    // A repeated 1xx with the same SDP (retransmission) is not new early media.
+    if (body !== undefined && tag !== undefined && entry !== undefined && (entry.media === undefined || !entry.media.equals(body.body))) {
+      entry.media = body.body;
       if (this.offer === undefined && reliable) {
         // RFC 3262 §5: an offer in a reliable 1xx to an offerless INVITE; the PRACK answers.
         prackBody = this.s.answer(body);
@@ -210,7 +212,8 @@ export class UacInvite {
     this.s.timers.clear('no-answer');
     this.s.state = 'confirmed';
     this.s.sessionTimer.onResponse(res);
-    this.s.emit({ type: 'answered', remote });
+    // The answer may have come in a reliable 1xx already (RFC 3262 §5).
+    this.s.emit({ type: 'answered', remote: remote ?? this.s.remote });
   }
 
   private async sendAck(dialog: Dialog, cseq: number, body: SessionBody | undefined): Promise<void> {
