@@ -145,7 +145,7 @@ test('a telephony headset (fake WebHID device): hook switch answers and hangs up
   engine.set(idleState);
 });
 
-test('settings show field-named errors; views without an engine side say so', { skip }, async () => {
+test('views: messages say why they are empty; settings offer the audio devices and processing switches', { skip }, async () => {
   await page.getByRole('tab', { name: 'Messages' }).click();
   await page.getByText('No messages: messaging needs the phone core').waitFor();
   await page.getByRole('tab', { name: 'Settings' }).click();
