@@ -7,6 +7,7 @@ import type {
   ReplacesValue, RetryAfterValue, SessionExpiresValue, SubscriptionStateValue, TokenWithParams, Via, WarningValue,
 } from './header-types.js';
 import type { SipMessage } from './message.js';
+import { splitOffset } from './scan-params.js';
 import {
   ParsedNameAddr, parseContactList, parseInfoList, parseViaListAfterTop, parseNameAddr, parseNameAddrList, parseRouteList, parseViaList, type ListParser,
 } from './parse-address-headers.js';
@@ -120,10 +121,13 @@ export function isTypedHeader(id: HeaderId): id is keyof HeaderTypes {
 
 /** Why a present header does not parse (the cached outcome of a failed typed read). */
 export class HeaderFault {
-  constructor(readonly reason: string) {}
+  constructor(readonly reason: string, readonly offset: number | undefined) {}
 }
 
-const fault = (id: HeaderId, reason: string): HeaderFault => new HeaderFault(`${headerNameOf(id)}: ${reason}`);
+function fault(id: HeaderId, text: string): HeaderFault {
+  const { reason, offset } = splitOffset(text);
+  return new HeaderFault(`${headerNameOf(id)}: ${reason}`, offset);
+}
 
 /**
  * Parses header `id` of `msg` whose first line is field `i`: the typed value, a HeaderFault

@@ -231,8 +231,13 @@ export class SipMessage {
 
   /** Why a present header does not parse; undefined when it parses or is absent. */
   headerError(id: keyof HeaderTypes): string | undefined {
+    return this.headerFault(id)?.reason;
+  }
+
+  /** `headerError` with the byte offset (in `buf`) where the fault was found, when known. */
+  headerFault(id: keyof HeaderTypes): { reason: string; offset: number | undefined } | undefined {
     const v = this.parsed(id);
-    return v instanceof HeaderFault ? v.reason : undefined;
+    return v instanceof HeaderFault ? v : undefined;
   }
 
   /** Typed value, a HeaderFault, or undefined (absent or untyped); cached at the first line's index. */

@@ -6,7 +6,7 @@ import { HeaderId, headerNameOf, headerIdOfHash } from './header-names.js';
 import { defaultParseLimits, type Malformed, type ParseLimits } from './limits.js';
 import { FOLDED, SipMessage } from './message.js';
 import { newNameAddrRanges, scanNameAddr } from './scan-name-addr.js';
-import { findParam, scanError } from './scan-params.js';
+import { findParam, scanError, splitOffset } from './scan-params.js';
 import { newViaRanges, scanVia } from './scan-via.js';
 import { isKnownMethod, methodText, newStartLine, scanStartLine } from './start-line.js';
 import { parseCSeq } from './parse-simple-headers.js';
@@ -210,7 +210,8 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
         while (t < valueEnd && (cls[b[t]!]! & TOKEN) !== 0) t++;
         if (seq < 0 || m === d || t === m || t !== valueEnd) {
           const r = parseCSeq(b, valueStart, valueEnd);
-          return badHeader(isRequest, id, typeof r === 'string' ? r : 'bad value', valueStart);
+          const why = splitOffset(typeof r === 'string' ? r : 'bad value');
+          return badHeader(isRequest, id, why.reason, why.offset ?? valueStart);
         }
         msg.cseq = seq;
         cseqMethodStart = m;

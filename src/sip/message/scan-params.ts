@@ -6,6 +6,17 @@ import { cls, DQUOTE, EQUAL, PVALUE, quotedEnd, SEMI, skipLws, TOKEN, BACKSLASH 
 /** Why the last scan failed (set when a scanner returns -1). */
 export const scanError = { reason: '', at: 0 };
 
+/**
+ * Splits a typed parser's reason `... (offset N)` into the words and the offset (the parsers
+ * append where they stopped; callers report the offset apart).
+ */
+export function splitOffset(reason: string): { reason: string; offset: number | undefined } {
+  const k = reason.lastIndexOf(' (offset ');
+  if (k < 0 || !reason.endsWith(')')) return { reason, offset: undefined };
+  const n = Number(reason.slice(k + 9, -1));
+  return Number.isInteger(n) ? { reason: reason.slice(0, k), offset: n } : { reason, offset: undefined };
+}
+
 export function fail(reason: string, at: number): number {
   scanError.reason = reason;
   scanError.at = at;

@@ -60,11 +60,10 @@ export function validateMessage(msg: SipMessage, options?: ValidateOptions): Mal
     const id = msg.idAt(i);
     if (seen.has(id) || !isTypedHeader(id)) continue;
     seen.add(id);
-    const fault = msg.headerError(id) ?? uriFault(id, msg.get(id));
-    if (fault !== undefined) {
-      const name = headerNameOf(id);
-      return reject(msg, fault, msg.h[i * 4 + 2], 400, `Bad ${name} Header`);
-    }
+    const fault = msg.headerFault(id);
+    if (fault !== undefined) return reject(msg, fault.reason, fault.offset ?? msg.h[i * 4 + 2], 400, `Bad ${headerNameOf(id)} Header`);
+    const bad = uriFault(id, msg.get(id));
+    if (bad !== undefined) return reject(msg, bad, msg.h[i * 4 + 2], 400, `Bad ${headerNameOf(id)} Header`);
   }
   return undefined;
 }

@@ -160,7 +160,10 @@ const cases: Record<string, () => void> = {
   trws: () => refuse('trws', 400, /trailing whitespace in Request-Line/),
   escruri: () => refuse('escruri', 400, /Request-URI carries escaped headers/),
   baddate: () => refuse('baddate', 400, /Date: time zone must be GMT/),
-  regbadct: () => refuse('regbadct', 400, /Contact: URI with "\?" must be enclosed in <>/),
+  regbadct() {
+    const f = refuse('regbadct', 400, /Contact: URI with "\?" must be enclosed in <>$/);
+    assert.equal(f.offset, bytesOf(TORTURE, 'regbadct').indexOf('?Route')); // where the fault is
+  },
   badaspec: () => refuse('badaspec', 400, /To: whitespace inside <uri>/),
   baddn() {
     // Decision (see README): over UDP the datagram end also ends a header section that lacks
