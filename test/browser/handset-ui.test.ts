@@ -85,11 +85,24 @@ test('an incoming call shows the banner and the Answer key answers it', { skip }
 });
 
 test('in a call the display shows caller, timer, codec with HD and quality; the keys send their commands', { skip }, async () => {
-  engine.set({ calls: [{ ...ringingCall, state: 'active', answeredAt: Date.now() - 65_000, codec: 'G722', hd: true, quality: 4 }] });
+  const now = Date.now();
+  engine.set({
+    calls: [
+      { ...ringingCall, state: 'active', answeredAt: now - 65_000, codec: 'G722', hd: true, quality: 4 },
+      { ...ringingCall, id: 'c2', state: 'held', remoteUri: 'sip:carol@example.com', remoteName: 'Carol', answeredAt: now - 300_000, codec: 'PCMU' },
+    ],
+    history: [
+      { id: 'h1', kind: 'missed', remoteUri: 'sip:dave@example.com', remoteName: 'Dave', startedAt: now - 3_600_000, durationSec: 0 },
+      { id: 'h2', kind: 'outgoing', remoteUri: 'sip:carol@example.com', remoteName: 'Carol', startedAt: now - 7_200_000, durationSec: 184 },
+      { id: 'h3', kind: 'incoming', remoteUri: 'sip:bob@example.com', remoteName: 'Bob Example', startedAt: now - 86_400_000, durationSec: 42 },
+    ],
+  });
   await page.getByText('Connected', { exact: true }).waitFor();
   assert.match(await page.locator('#call-timer').innerText(), /^01:0[5-9]$/);
   assert.equal(await page.locator('#hd').isVisible(), true);
   assert.equal(await page.getByRole('img', { name: 'Call quality: 4 of 5' }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Line 2: Carol, On hold' }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Call back Dave' }).count(), 1);
   await page.screenshot({ path: join(artifacts, 'handset-in-call.png') });
   copyFileSync(join(artifacts, 'handset-in-call.png'), join(artifacts, 'handset.png'));
   engine.calls.length = 0;
@@ -98,6 +111,7 @@ test('in a call the display shows caller, timer, codec with HD and quality; the 
   await waitFor(() => engine.calls.length >= 8);
   assert.deepEqual(engine.calls.map((c) => c.name), ['mute', 'hold', 'dnd', 'flash', 'record', 'redial', 'hangup', 'dtmf']);
   assert.deepEqual(engine.calls[7]!.args, { digits: '7' });
+  engine.set({ calls: [], history: [] });
 });
 
 test('a telephony headset (fake WebHID device): hook switch answers and hangs up, mute toggles, LEDs follow', { skip }, async () => {

@@ -34,7 +34,7 @@ export function setupTabs(): void {
   select(tabs[0]!, false);
 }
 
-const time = (ms: number): string => new Date(ms).toLocaleString();
+const time = (ms: number): string => new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 export function renderHistory(state: HandsetState, ctx: ViewContext): void {
   const view = byId('view-history');
@@ -45,7 +45,7 @@ export function renderHistory(state: HandsetState, ctx: ViewContext): void {
   for (const row of state.history) {
     const back = el('button', { class: 'small', 'aria-label': `Call back ${row.remoteName || row.remoteUri}` }, 'Call back');
     back.addEventListener('click', () => ctx.dial(row.remoteUri));
-    table.append(el('tr', { class: row.kind }, el('td', {}, row.kind), el('td', {}, row.remoteName || row.remoteUri), el('td', {}, time(row.startedAt)), el('td', {}, `${row.durationSec} s`), el('td', {}, back)));
+    table.append(el('tr', { class: `history-${row.kind}` }, el('td', {}, row.kind), el('td', {}, row.remoteName || row.remoteUri), el('td', {}, time(row.startedAt)), el('td', {}, `${row.durationSec} s`), el('td', {}, back)));
   }
   view.append(table);
 }
