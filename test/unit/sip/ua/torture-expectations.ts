@@ -74,3 +74,12 @@ export function expectedFor(file: string, transport: 'udp' | 'tcp'): number[] | 
   if (e === undefined) throw new Error(`no expectation for ${file}`);
   return transport === 'tcp' && e.tcp !== undefined ? e.tcp : e.udp;
 }
+
+/**
+ * The Call-ID of a raw message ('' when it has none), so answers can be told apart from late
+ * retransmissions of earlier ones (an INVITE's final response repeats until ACKed).
+ */
+export function rawCallId(text: string): string {
+  const m = /^(?:call-id|i)[ \t]*:[ \t]*(\S+)/im.exec(text.slice(0, text.search(/\r?\n\r?\n/) >>> 0 || undefined));
+  return m?.[1] ?? '';
+}
