@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DtmfDetector } from '../../src/media/index.js';
+import { detectTone, DtmfDetector } from '../../src/media/index.js';
 import type { HandsetServer } from '../../src/ui/index.js';
 import { repoRoot } from '../support/paths.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, readTap, startServer, startTap, type PageGlobals } from './support/chromium.js';
@@ -74,10 +74,38 @@ test('keypad keys play their DTMF pairs locally (mouse and keyboard)', { skip },
   await page.getByLabel('Number to dial').fill('');
 });
 
-test('an incoming call shows the banner and the Answer key answers it', { skip }, async () => {
+test('an incoming call shows the banner, rings, notifies, and the Answer key answers it', { skip }, async () => {
+  await context.grantPermissions(['notifications'], { origin: new URL(server.openUrl).origin });
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { Notification: new (t: string, o?: { body?: string }) => unknown; notes: string[] };
+    g.notes = [];
+    // Record notifications (headless Chromium shows none) while keeping the real API's shape.
+    g.Notification = class extends (g.Notification as unknown as { new (t: string, o?: { body?: string }): object }) {
+      constructor(title: string, o?: { body?: string }) {
+        super(title, o);
+        g.notes.push(`${title}: ${o?.body ?? ''}`);
+      }
+    } as unknown as typeof g.Notification;
+  });
+  await startTap(page);
   engine.set({ calls: [ringingCall] });
   await page.getByRole('alert').filter({ hasText: 'Incoming call from' }).waitFor();
   assert.match(await page.locator('#incoming').innerText(), /Bob Example/);
+  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { notes: string[] }).notes), ['Incoming call: Bob Example']);
+  await page.waitForTimeout(900);
+  const ring = await readTap(page);
+  // The warble switches pairs every 50 ms: judge 20 ms windows that hold sound.
+  const w = ring.sampleRate / 50;
+  const shares: number[] = [];
+  for (let i = 0; i + w <= ring.samples.length; i += w) {
+    const win = ring.samples.slice(i, i + w);
+    if (Math.max(...win.map(Math.abs)) < 1000) continue;
+    shares.push([440, 480, 560, 620].reduce((sum, f) => sum + detectTone(win, ring.sampleRate, f).ratio, 0));
+  }
+  shares.sort((a, b) => a - b);
+  assert.ok(shares.length >= 20, `the ringtone played (${shares.length} windows with sound)`);
+  const share = shares[shares.length >> 1]!;
+  assert.ok(share > 0.7, `the ringtone's tones carry ${share.toFixed(2)} of what played`);
   await page.screenshot({ path: join(artifacts, 'handset-ringing.png') });
   engine.calls.length = 0;
   await page.getByRole('button', { name: 'Answer', exact: true }).click();
