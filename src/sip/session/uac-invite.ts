@@ -134,6 +134,8 @@ export class UacInvite {
         entry = { dialog, rseq: undefined, media: undefined };
         this.early.set(tag, entry);
         this.s.bind(dialog);
+        // The first early dialog is the session's until a 2xx picks one (UPDATE, Replaces in early state).
+        this.s.dialog ??= dialog;
       }
     } else entry?.dialog.updateFromResponse(res);
     if (entry !== undefined && this.s.state === 'calling') this.s.state = 'early';

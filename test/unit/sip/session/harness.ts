@@ -1,6 +1,6 @@
 // Two (or more) Handset stacks with SessionAgents on the in-memory network, on a stepping
 // manual clock, with every session event recorded.
-import { SipStack } from '../../../../src/sip/ua/index.js';
+import { SipStack, type UaCapabilities } from '../../../../src/sip/ua/index.js';
 import { createResponse, parseMessage, serializeMessage, type HeaderLines, type SipMessage } from '../../../../src/sip/message/index.js';
 import { SessionAgent, sessionCapabilities, type InviteSession, type OfferAnswerHooks, type SessionAgentOptions, type SessionBody, type SessionEvent, type IncomingCall } from '../../../../src/sip/session/index.js';
 import { MemoryNetwork, SteppingClock, runFor, quiet } from '../ua/memory-network.js';
@@ -31,7 +31,7 @@ export interface Phone {
 export interface World {
   net: MemoryNetwork;
   clock: SteppingClock;
-  phone(name: string, host: string, options?: Partial<SessionAgentOptions>): Promise<Phone>;
+  phone(name: string, host: string, options?: Partial<SessionAgentOptions> & { capabilities?: UaCapabilities }): Promise<Phone>;
   run(ms: number): Promise<void>;
   /** Request/status lines of packets sent, `from host` prefixed, from index `since`. */
   wire(since?: number): string[];
@@ -46,8 +46,9 @@ export function world(): World {
     async phone(name, host, options = {}) {
       const transport = net.transport();
       await transport.listen({ transport: 'udp', address: host, port: 5060 });
-      const stack = new SipStack({ transport, clock, capabilities: sessionCapabilities });
-      const agent = new SessionAgent({ stack, identity: `<sip:${name}@${host}>`, contactUser: name, random: () => 0.5, ...options });
+      const { capabilities, ...agentOptions } = options;
+      const stack = new SipStack({ transport, clock, capabilities: capabilities ?? sessionCapabilities });
+      const agent = new SessionAgent({ stack, identity: `<sip:${name}@${host}>`, contactUser: name, random: () => 0.5, ...agentOptions });
       const incoming: IncomingCall[] = [];
       agent.onIncoming((c) => incoming.push(c));
       return { name, host, stack, agent, incoming };
