@@ -187,12 +187,23 @@ test('a telephony headset (fake WebHID device): hook switch answers and hangs up
   engine.set(idleState);
 });
 
-test('views: messages say why they are empty; settings offer the audio devices and processing switches', { skip }, async () => {
+test('settings: the chosen microphone and processing switches are remembered across a reload', { skip }, async () => {
   await page.getByRole('tab', { name: 'Messages' }).click();
   await page.getByText('No messages: messaging needs the phone core').waitFor();
   await page.getByRole('tab', { name: 'Settings' }).click();
+  const mic = page.getByLabel('Microphone');
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#audio-settings-inputDevice option').length > 1);
+  const options = await mic.locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+  const chosen = options.at(-1)!;
+  assert.notEqual(chosen, '', 'Chromium lists its fake microphones');
+  await mic.selectOption(chosen);
+  await page.getByLabel('Noise suppression').uncheck();
+  await page.reload();
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).handsetTest?.connected() === true);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  assert.equal(await page.getByLabel('Noise suppression').isChecked(), false);
   assert.equal(await page.getByLabel('Echo cancellation').isChecked(), true);
-  assert.equal(await page.getByLabel('Microphone').count(), 1);
+  await page.waitForFunction((id) => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('#audio-settings-inputDevice')?.value === id, chosen);
   assert.equal(await page.getByLabel('Speaker').count(), 1);
   await page.getByRole('tab', { name: 'History' }).click();
 });

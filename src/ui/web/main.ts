@@ -194,7 +194,8 @@ function syncAudio(state: HandsetState): void {
   const live = state.calls.some((c) => LIVE.has(c.state));
   if (live && audio !== undefined && !audio.capturing) {
     conn.sendJson({ type: 'audio-start', sampleRate: 16000, frameSamples: 320 });
-    audio.startCapture().catch((e: Error) => status(`Microphone: ${e.message}`));
+    // Device labels and ids appear once the microphone is granted: list them again then.
+    audio.startCapture().then(() => settings?.refreshDevices(), (e: Error) => status(`Microphone: ${e.message}`));
   } else if (!live && audio?.capturing) {
     conn.sendJson({ type: 'audio-stop' });
     audio.stopCapture();
