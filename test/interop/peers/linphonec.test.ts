@@ -21,7 +21,7 @@ test('linphonec starts, takes commands and registers to kamailio', { skip }, asy
     user: carol.user,
     password: carol.password,
   });
-  await l.waitForRegistration(5000);
+  await l.waitForRegistration(10000);
   const out = await l.command('proxy list');
   assert.ok(out.some((x) => x.includes(`identity: sip:${carol.user}@${k.domain}`)), out.join('\n'));
   const bindings = await k.dumpUsrloc();
@@ -44,13 +44,13 @@ test('baresip calls linphonec (auto-answer, playing and recording files) through
   await Promise.all([a.waitForRegistration(), l.waitForRegistration()]);
   await l.useFiles(carolWav, carolRec);
   assert.equal((await a.command('dial', `sip:${carol.user}@${k.domain}`)).ok, true);
-  await a.waitForEvent('CALL_ESTABLISHED', 5000);
-  await l.waitForCallState('StreamsRunning', 5000);
+  await a.waitForEvent('CALL_ESTABLISHED', 10000);
+  await l.waitForCallState('StreamsRunning', 10000);
   // Audio flows for 1.5 s; the assertion is on the recordings.
   await new Promise((r) => setTimeout(r, 1500));
   await a.command('hangup');
-  await a.waitForEvent('CALL_CLOSED', 5000);
-  await l.waitForCallState('none', 5000);
+  await a.waitForEvent('CALL_CLOSED', 10000);
+  await l.waitForCallState('none', 10000);
   await a.stop({ keepDir: true });
   t.after(() => removeTempDir(a.dir));
   await l.stop();

@@ -93,7 +93,8 @@ test('registrar ignoring the first 2 REGISTERs records retransmission instants',
   const arrivals = server.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith('REGISTER')).map((m) => m.timeMs);
   assert.equal(arrivals.length, 3);
   const gaps = arrivals.slice(1).map((x, i) => x - arrivals[i]!);
-  assert.ok(Math.abs(gaps[0]! - 500) < 150 && Math.abs(gaps[1]! - 1000) < 150, `gaps ${gaps.join(', ')} ms`);
+  // Wide bounds: sipp's timers and this shared machine's scheduling both add jitter.
+  assert.ok(gaps[0]! > 350 && gaps[0]! < 800 && gaps[1]! > 800 && gaps[1]! < 1400, `gaps ${gaps.join(', ')} ms`);
   assert.equal(server.messages.filter((m) => m.direction === 'sent').length, 1);
 });
 
@@ -102,9 +103,9 @@ test('baresip calls a long-running sipp UAS; the UAS trace shows INVITE, ACK and
   const b = await startBaresip({ t });
   const dial = await b.command('dial', uas.uri('bob'));
   assert.equal(dial.ok, true, dial.data);
-  await b.waitForEvent('CALL_ESTABLISHED', 5000);
+  await b.waitForEvent('CALL_ESTABLISHED', 10000);
   await b.command('hangup');
-  await b.waitForEvent('CALL_CLOSED', 5000);
+  await b.waitForEvent('CALL_CLOSED', 10000);
   const r = await uas.stop();
   const received = r.messages.filter((m) => m.direction === 'received').map((m) => m.firstLine.split(' ')[0]);
   assert.deepEqual(received, ['INVITE', 'ACK', 'BYE']);

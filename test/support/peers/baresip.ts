@@ -285,7 +285,7 @@ async function startBaresipOnce(opts: BaresipOptions): Promise<Baresip> {
         `baresip event ${type}; seen: ${seen.map((e) => e.type).join(', ')}\n${proc.tail(15)}`,
       );
     },
-    async waitForRegistration(timeoutMs = 5000, u = user) {
+    async waitForRegistration(timeoutMs = 10000, u = user) {
       const line = await proc.waitForLine(new RegExp(`^${u}@[^:]+: \\{\\d+/\\w+/v[46]\\} (\\d{3}) `), timeoutMs);
       const status = / \{\d+\/\w+\/v[46]\} (\d{3}) /.exec(line)?.[1];
       if (status !== '200') throw new Error(`baresip registration of ${u} failed: ${line}`);

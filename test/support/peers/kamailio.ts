@@ -219,7 +219,7 @@ async function startKamailioOnce(opts: KamailioOptions): Promise<Kamailio> {
       return `sip:127.0.0.1:${port};transport=${transport}`;
     },
     dumpUsrloc,
-    async waitForBinding(predicate, timeoutMs = 5000) {
+    async waitForBinding(predicate, timeoutMs = 10000) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const b = await dumpUsrloc();

@@ -155,7 +155,7 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
     sipUri: `sip:${/^sips?:([^@]+)@/.exec(identity)?.[1] ?? 'linphonec'}@127.0.0.1:${sipPort}`,
     dir,
     command,
-    async waitForRegistration(timeoutMs = 5000) {
+    async waitForRegistration(timeoutMs = 10000) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const out = await command('proxy list');
@@ -164,7 +164,7 @@ export async function startLinphonec(opts: LinphonecOptions = {}): Promise<Linph
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    async waitForCallState(state, timeoutMs = 5000) {
+    async waitForCallState(state, timeoutMs = 10000) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const out = await command('calls');
