@@ -5,7 +5,7 @@ import type {
   CSeqValue, EventValue, MediaType, RAckValue, ReasonValue, ReplacesValue, RetryAfterValue,
   SessionExpiresValue, SubscriptionStateValue, TokenWithParams, WarningValue,
 } from './header-types.js';
-import type { ListParser } from './parse-address-headers.js';
+import { deltaSeconds, type ListParser } from './parse-address-headers.js';
 import { paramsMap, scanError, scanParams } from './scan-params.js';
 
 const scratch: number[] = [];
@@ -85,8 +85,8 @@ export function parseSubscriptionState(b: Buffer, s: number, e: number): Subscri
 export function parseSessionExpires(b: Buffer, s: number, e: number): SessionExpiresValue | string {
   const r = tokenParams(b, s, e, false);
   if (typeof r === 'string') return r;
-  const seconds = parseNumber(Buffer.from(r.value, 'latin1'), 0, r.value.length);
-  if (typeof seconds === 'string') return `delta-seconds: ${seconds}`;
+  const seconds = deltaSeconds(r.value);
+  if (seconds === undefined) return at('delta-seconds must be a number up to 2^32-1', s);
   return { seconds, refresher: r.params.get('refresher'), params: r.params };
 }
 
