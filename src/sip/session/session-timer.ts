@@ -57,6 +57,7 @@ export class SessionTimer {
 
   /** §7.2 / §7.4: the 2xx to our INVITE/UPDATE decides the interval and who refreshes. */
   onResponse(response: SipMessage): void {
+    if (this.config === undefined) return;
     const se = response.get(HeaderId.SessionExpires);
     if (se === undefined) {
       // §7.4: no Session-Expires in the 2xx, no session expiration.

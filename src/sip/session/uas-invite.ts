@@ -30,7 +30,9 @@ export class UasInvite {
   private final = false;
   private rseq = randomUint32() % 0x7fffffff;
   /** The reliable 1xx awaiting its PRACK, and those queued behind it (RFC 3262 §3: one at a time). */
-  private unacked: { rseq: number; offer: boolean } | undefined;
+  private unacked: { rseq: number; offer: boolean; sdp: boolean } | undefined;
+  /** RFC 3262 §3: a 2xx waits for the PRACK of a reliable 1xx that carried SDP. */
+  private deferredAccept: (() => void) | undefined;
   private readonly queued: Array<() => void> = [];
   /** We offered in a reliable 1xx or the 2xx (offerless INVITE): the PRACK or ACK answers. */
   private offeredIn: '1xx' | '2xx' | undefined;
@@ -84,7 +86,7 @@ export class UasInvite {
       const rseq = ++this.rseq;
       const offer = o.body !== undefined && this.s.remote === undefined;
       if (offer) this.offeredIn = '1xx';
-      this.unacked = { rseq, offer };
+      this.unacked = { rseq, offer, sdp: o.body !== undefined };
       const lines: HeaderLines = [...headers, ['Require', '100rel'], ['RSeq', String(rseq)]];
       const t = this.ctx.sender.timers;
       // RFC 3262 §3: retransmit at T1, doubling, until the PRACK; after 64*T1 reject with 5xx.
@@ -123,11 +125,20 @@ export class UasInvite {
         this.s.emit({ type: 'media-changed', local: answer, remote: body, method: 'PRACK', direction: 'received' });
       }
     } else this.s.respond(incoming, 200);
-    this.queued.shift()?.();
+    const deferred = this.deferredAccept;
+    this.deferredAccept = undefined;
+    if (deferred !== undefined) deferred();
+    else this.queued.shift()?.();
   }
 
   accept(o: AcceptOptions): void {
     if (this.final || this.s.state === 'terminated') throw new Error('accept() after the final response');
+    if (this.unacked?.sdp) {
+      // RFC 3262 §3: no 2xx before the PRACK of a reliable 1xx with a session description.
+      this.queued.length = 0;
+      this.deferredAccept = () => this.accept(o);
+      return;
+    }
     let body = o.body;
     if (body === undefined && this.offeredIn === undefined && this.s.local === undefined) {
       // No answer given: ask the hooks (offerless INVITE → our offer, else our answer).

@@ -109,3 +109,25 @@ test('reject before ringing, BYE in an early dialog gives 487, terminate() picks
   assert.equal(ended(a3)?.reason, 'cancelled');
   assert.ok(lines(w.wire(mark)).includes('192.0.2.10 CANCEL'));
 });
+
+test('RFC 3262 §3: accept() while a reliable 183 with SDP is unacknowledged sends the 200 after the PRACK', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const bob = await w.phone('bob', '192.0.2.20');
+  const call = alice.agent.call({ target: 'sip:bob@192.0.2.20', offer: sdp('o1') });
+  await w.run(10);
+  let held = true;
+  w.net.drop = (p) => held && p.text.startsWith('PRACK');
+  const inc = bob.incoming[0]!.session;
+  const t0 = w.clock.now();
+  inc.progress(183, { body: sdp('answer-to:o1'), reliable: true });
+  await w.run(10);
+  inc.accept();
+  await w.run(1000);
+  assert.deepEqual(instants(w, 'SIP/2.0 200', t0), []);
+  held = false;
+  await w.run(1000);
+  // The PRACK retransmission (Timer E) gets through; then the 200 to PRACK and the 200 to INVITE.
+  assert.equal(instants(w, 'SIP/2.0 200', t0).length, 2);
+  assert.equal(call.state, 'confirmed');
+});
