@@ -10,3 +10,17 @@ export * from './waveform-plc.js';
 export * from './datagram-port.js';
 export * from './media-stream.js';
 export * from './wav.js';
+// Audio devices, the pump, conference mixing, recording and the echo test.
+export * from './sample-fifo.js';
+export * from './audio-device.js';
+export * from './null-audio-device.js';
+export * from './tone-source.js';
+export * from './wav-file-source.js';
+export * from './wav-file-recorder.js';
+export * from './call-recorder.js';
+export * from './pcm-iterator-devices.js';
+export * from './pipe-audio-device.js';
+export * from './frame-ticker.js';
+export * from './audio-pump.js';
+export * from './conference-mixer.js';
+export * from './echo-test.js';
