@@ -62,9 +62,9 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
   const start = p;
 
   // Start line.
-  let q = p;
   const lineCap = Math.min(n, p + lim.maxLineBytes);
-  while (q < lineCap && b[q] !== LF) q++;
+  let q = b.indexOf(LF, p);
+  if (q < 0 || q > lineCap) q = lineCap;
   if (q >= lineCap) return q < n || n - p >= lim.maxLineBytes ? tooLarge(true, 'start line', p) : truncated(datagram, true, n);
   const le = q > p && b[q - 1] === CR ? q - 1 : q;
   const fault = scanStartLine(b, p, le, line);
@@ -129,7 +129,9 @@ export function parseMessage(input: Buffer, options?: ParseOptions): ParseResult
     let flags = 0;
     const cap = Math.min(n, ns + maxLine);
     for (;;) {
-      while (i < cap && b[i] !== LF) i++;
+      // Native search (memchr): values are most of the header bytes.
+      i = b.indexOf(LF, i);
+      if (i < 0 || i > cap) i = cap;
       if (i >= cap) return i < n || n - ns >= maxLine ? tooLarge(isRequest, 'header line', ns) : truncated(datagram, isRequest, n);
       if (i + 1 >= n) {
         if (!datagram) return INCOMPLETE;
