@@ -13,7 +13,7 @@ import { readRssKb } from '../../support/peers/process.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl', 'baresip', 'sox');
 
-test('baresip registers to kamailio with digest; ul.dump shows it', { skip }, async (t) => {
+test('baresip registers to kamailio with digest; ul.dump shows it', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const alice = k.users[0]!;
   const b = await startBaresip({
@@ -34,7 +34,7 @@ for (const variant of [
   { name: 'PCMU', codecs: ['PCMU'], mediaenc: undefined },
   { name: 'PCMA with SDES-SRTP (srtp-mand)', codecs: ['PCMA'], mediaenc: 'srtp-mand' as const },
 ]) {
-  test(`two baresips call each other through kamailio (${variant.name}); each hears the other tone`, { skip }, async (t) => {
+  test(`two baresips call each other through kamailio (${variant.name}); each hears the other tone`, { skip, timeout: 60_000 }, async (t) => {
     const dir = makeTempDir('tones');
     t.after(() => removeTempDir(dir));
     const aliceWav = makeToneWav(join(dir, 'a440.wav'), { freqs: [440], seconds: 5 });
@@ -81,7 +81,7 @@ for (const variant of [
   });
 }
 
-test('sipp calls baresip directly at its sipUri (no proxy) and baresip auto-answers', { skip: skip || skipUnless('sipp') }, async (t) => {
+test('sipp calls baresip directly at its sipUri (no proxy) and baresip auto-answers', { skip: skip || skipUnless('sipp'), timeout: 60_000 }, async (t) => {
   const b = await startBaresip({ t });
   const r = await runSipp({ t, scenario: { builtin: 'uac' }, remote: `127.0.0.1:${b.sipPort}`, service: 'baresip', timeoutS: 10, traceRtt: true, extraArgs: ['-d', '200'] });
   assert.equal(r.exitCode, 0, r.errors);

@@ -7,13 +7,45 @@ import { WebSocket } from 'ws';
 import { removeTempDir, skipUnless } from '../../support/peers/env.js';
 import { issueCert, makeTestCa } from '../../support/certs.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
+import { withTimeout } from '../../support/peers/process.js';
 import { runSipp } from '../../support/peers/sipp.js';
 import { registerOutboundUac, registerUac } from '../../support/peers/sipp-scenarios.js';
 import { buildOptions, optionsTcp, optionsTls, optionsUdp, parseStatus } from '../../support/peers/sip-probe.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
 
-test('kamailio answers OPTIONS over UDP and TCP (and ::1), refuses relaying', { skip }, async (t) => {
+/** Opens a WebSocket with subprotocol sip; rejects on error, early close or after 5 s. */
+function openWs(url: string, opts: ConstructorParameters<typeof WebSocket>[2] = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, 'sip', opts);
+  return withTimeout(
+    new Promise<WebSocket>((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+      ws.once('close', (code) => reject(new Error(`websocket closed (${code}) before open`)));
+    }),
+    5000,
+    `open ${url}`,
+  ).catch((e: unknown) => {
+    ws.terminate();
+    throw e;
+  });
+}
+
+/** Every message of `ws` in order; `next()` waits up to 5 s for the next one. */
+function wsInbox(ws: WebSocket): { next(): Promise<string> } {
+  const inbox: string[] = [];
+  const waiters: ((m: string) => void)[] = [];
+  ws.on('message', (d) => {
+    const w = waiters.shift();
+    if (w) w(String(d));
+    else inbox.push(String(d));
+  });
+  return {
+    next: () => withTimeout(new Promise<string>((resolve) => (inbox.length ? resolve(inbox.shift()!) : waiters.push(resolve))), 5000, 'websocket message'),
+  };
+}
+
+test('kamailio answers OPTIONS over UDP and TCP (and ::1), refuses relaying', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const udp = await optionsUdp('127.0.0.1', k.udpPort);
   assert.equal(udp.status, 200);
@@ -28,7 +60,7 @@ test('kamailio answers OPTIONS over UDP and TCP (and ::1), refuses relaying', { 
   assert.equal(unknown.status, 404);
 });
 
-test('TLS listener presents a certificate the test CA verifies', { skip }, async (t) => {
+test('TLS listener presents a certificate the test CA verifies', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   assert.ok(k.ca);
   const r = await optionsTls('127.0.0.1', k.tlsPort, { ca: k.ca.certPem, servername: 'localhost' });
@@ -38,35 +70,27 @@ test('TLS listener presents a certificate the test CA verifies', { skip }, async
   await assert.rejects(optionsTls('127.0.0.1', k.tlsPort, { servername: 'localhost' }), /self[- ]signed|unable to (get|verify)/i);
 });
 
-test('WS listener upgrades with subprotocol sip and answers OPTIONS', { skip }, async (t) => {
+test('WS listener upgrades with subprotocol sip and answers OPTIONS', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
-  const ws = new WebSocket(`ws://127.0.0.1:${k.wsPort}/`, 'sip');
+  const ws = await openWs(`ws://127.0.0.1:${k.wsPort}/`);
   t.after(() => ws.terminate());
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
   assert.equal(ws.protocol, 'sip');
-  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  const inbox = wsInbox(ws);
   ws.send(buildOptions('127.0.0.1', k.wsPort, 'ws', 0));
-  assert.equal(parseStatus(await reply).status, 200);
+  assert.equal(parseStatus(await inbox.next()).status, 200);
 });
 
-test('WSS listener upgrades with the test CA', { skip }, async (t) => {
+test('WSS listener upgrades with the test CA', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   assert.ok(k.ca);
-  const ws = new WebSocket(`wss://127.0.0.1:${k.wssPort}/`, 'sip', { ca: k.ca.certPem });
+  const ws = await openWs(`wss://127.0.0.1:${k.wssPort}/`, { ca: k.ca.certPem });
   t.after(() => ws.terminate());
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  const inbox = wsInbox(ws);
   ws.send(buildOptions('127.0.0.1', k.wssPort, 'wss', 0));
-  assert.equal(parseStatus(await reply).status, 200);
+  assert.equal(parseStatus(await inbox.next()).status, 200);
 });
 
-test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets it', { skip: skip || skipUnless('sipp') }, async (t) => {
+test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets it', { skip: skip || skipUnless('sipp'), timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const alice = k.users[0]!;
   const r = await runSipp({
@@ -94,7 +118,7 @@ test('sipp REGISTERs with MD5 digest; ul.dump shows the binding; restart forgets
   assert.equal((await optionsUdp('127.0.0.1', k.udpPort)).status, 200);
 });
 
-test('outbound (RFC 5626) and GRUU REGISTER over TCP: flow bound, Require: outbound, pub-gruu', { skip: skip || skipUnless('sipp') }, async (t) => {
+test('outbound (RFC 5626) and GRUU REGISTER over TCP: flow bound, Require: outbound, pub-gruu', { skip: skip || skipUnless('sipp'), timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const bob = k.users[1]!;
   const instance = '00000000-0000-1000-8000-000a95a0e128';
@@ -109,7 +133,7 @@ test('outbound (RFC 5626) and GRUU REGISTER over TCP: flow bound, Require: outbo
   assert.match(b!.socket, /^tcp:127\.0\.0\.1:/);
 });
 
-test('tlsCert option: kamailio serves an expired and a wrong-host certificate; each refused with its own error', { skip }, async (t) => {
+test('tlsCert option: kamailio serves an expired and a wrong-host certificate; each refused with its own error', { skip, timeout: 60_000 }, async (t) => {
   const ca = makeTestCa();
   t.after(() => removeTempDir(ca.dir));
   const expired = issueCert(ca, { name: 'expired', commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], expired: true });
@@ -124,23 +148,12 @@ test('tlsCert option: kamailio serves an expired and a wrong-host certificate; e
   assert.equal(ok.status, 200);
 });
 
-test('REGISTER over WS with MD5 digest (hand-written client): binding on the ws socket, OPTIONS routed back over the connection', { skip }, async (t) => {
+test('REGISTER over WS with MD5 digest (hand-written client): binding on the ws socket, OPTIONS routed back over the connection', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const carol = k.users[2]!;
-  const ws = new WebSocket(`ws://127.0.0.1:${k.wsPort}/`, 'sip');
+  const ws = await openWs(`ws://127.0.0.1:${k.wsPort}/`);
   t.after(() => ws.terminate());
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const inbox: string[] = [];
-  const waiters: ((m: string) => void)[] = [];
-  ws.on('message', (d) => {
-    const w = waiters.shift();
-    if (w) w(String(d));
-    else inbox.push(String(d));
-  });
-  const next = () => new Promise<string>((resolve) => (inbox.length ? resolve(inbox.shift()!) : waiters.push(resolve)));
+  const { next } = wsInbox(ws);
   const md5 = (s: string) => createHash('md5').update(s).digest('hex');
   const ruri = `sip:${k.domain}`;
   const contact = `<sip:${carol.user}@wsclient.invalid;transport=ws>`;

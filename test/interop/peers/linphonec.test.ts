@@ -11,7 +11,7 @@ import { startLinphonec } from '../../support/peers/linphonec.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl', 'linphonec');
 
-test('linphonec starts, takes commands and registers to kamailio', { skip }, async (t) => {
+test('linphonec starts, takes commands and registers to kamailio', { skip, timeout: 60_000 }, async (t) => {
   const k = await startKamailio({ t });
   const carol = k.users[2]!;
   const l = await startLinphonec({
@@ -31,7 +31,7 @@ test('linphonec starts, takes commands and registers to kamailio', { skip }, asy
   assert.match(bindings[0]!.userAgent, /Linphonec/);
 });
 
-test('baresip calls linphonec (auto-answer, playing and recording files) through kamailio: both hear the other tone', { skip: skip || skipUnless('baresip', 'sox') }, async (t) => {
+test('baresip calls linphonec (auto-answer, playing and recording files) through kamailio: both hear the other tone', { skip: skip || skipUnless('baresip', 'sox'), timeout: 60_000 }, async (t) => {
   const dir = makeTempDir('lp-tones');
   t.after(() => removeTempDir(dir));
   const aliceWav = makeToneWav(join(dir, 'a440.wav'), { freqs: [440], seconds: 5 });

@@ -45,7 +45,7 @@ async function uasAndUac(uasOpts: Parameters<typeof startSippUas>[1] & { scenari
   return { client, server };
 }
 
-test('registrar 401 then 200: sipp client with the right password is accepted', { skip }, async (t) => {
+test('registrar 401 then 200: sipp client with the right password is accepted', { skip, timeout: 60_000 }, async (t) => {
   const { client, server } = await uasAndUac(
     { t, ...registrar401Then200('alice', 'pw-1', 'handset.test') },
     { t, ...registerUac('alice', 'handset.test', 120), auth: { user: 'alice', password: 'pw-1' }, timeoutS: 10 },
@@ -58,7 +58,7 @@ test('registrar 401 then 200: sipp client with the right password is accepted', 
   assert.match(got[1]!.text, /Contact: <sip:alice@127\.0\.0\.1:\d+;transport=UDP>/);
 });
 
-test('registrar 401: a wrong password gets 403 and the registrar exits non-zero', { skip }, async (t) => {
+test('registrar 401: a wrong password gets 403 and the registrar exits non-zero', { skip, timeout: 60_000 }, async (t) => {
   const { client, server } = await uasAndUac(
     { t, ...registrar401Then200('alice', 'pw-1') },
     { t, ...registerUac('alice', 'handset.test'), auth: { user: 'alice', password: 'nope' }, timeoutS: 5 },
@@ -68,7 +68,7 @@ test('registrar 401: a wrong password gets 403 and the registrar exits non-zero'
   assert.ok(client.messages.some((m) => m.firstLine === 'SIP/2.0 403 Forbidden'));
 });
 
-test('registrar 423 with Min-Expires, then 200', { skip }, async (t) => {
+test('registrar 423 with Min-Expires, then 200', { skip, timeout: 60_000 }, async (t) => {
   const { client, server } = await uasAndUac({ t, ...registrar423Then200(1800) }, { t, scenario: { xml: twoRegisters(423) }, timeoutS: 10 });
   assert.equal(client.exitCode, 0, client.errors);
   assert.equal(server.exitCode, 0, server.errors);
@@ -77,14 +77,14 @@ test('registrar 423 with Min-Expires, then 200', { skip }, async (t) => {
   assert.match(client.messages.find((m) => m.firstLine.startsWith('SIP/2.0 423'))!.text, /Min-Expires: 1800/);
 });
 
-test('registrar 503 with Retry-After, then 200', { skip }, async (t) => {
+test('registrar 503 with Retry-After, then 200', { skip, timeout: 60_000 }, async (t) => {
   const { client, server } = await uasAndUac({ t, ...registrar503RetryAfter(7) }, { t, scenario: { xml: twoRegisters(503) }, timeoutS: 10 });
   assert.equal(client.exitCode, 0, client.errors);
   assert.equal(server.exitCode, 0, server.errors);
   assert.match(client.messages.find((m) => m.firstLine.startsWith('SIP/2.0 503'))!.text, /Retry-After: 7/);
 });
 
-test('registrar ignoring the first 2 REGISTERs records retransmission instants', { skip }, async (t) => {
+test('registrar ignoring the first 2 REGISTERs records retransmission instants', { skip, timeout: 60_000 }, async (t) => {
   // sipp's own client retransmits at 0, 0.5 and 1.5 s (T1 = 500 ms, doubling); the third copy is answered.
   const oneRegister = twoRegisters(200).replace(/\s*<send retrans="500">(?:(?!<\/send>)[\s\S])*<\/send>\s*<recv response="200"\/>\s*<\/scenario>/, '\n</scenario>');
   const { client, server } = await uasAndUac({ t, ...registrarIgnoreFirst(2) }, { t, scenario: { xml: oneRegister }, timeoutS: 10 });
@@ -98,7 +98,7 @@ test('registrar ignoring the first 2 REGISTERs records retransmission instants',
   assert.equal(server.messages.filter((m) => m.direction === 'sent').length, 1);
 });
 
-test('baresip calls a long-running sipp UAS; the UAS trace shows INVITE, ACK and BYE', { skip: skip || skipUnless('baresip') }, async (t) => {
+test('baresip calls a long-running sipp UAS; the UAS trace shows INVITE, ACK and BYE', { skip: skip || skipUnless('baresip'), timeout: 60_000 }, async (t) => {
   const uas = await startSippUas({ builtin: 'uas' }, { t, calls: 1, timeoutS: 20 });
   const b = await startBaresip({ t });
   const dial = await b.command('dial', uas.uri('bob'));

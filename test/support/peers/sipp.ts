@@ -184,7 +184,10 @@ export async function runSipp(opts: SippOptions): Promise<SippResult> {
   const startedAt = Date.now();
   const proc = startPeerProcess({ name: 'sipp', command: bin, args: p.args, cwd: p.dir });
   onCleanup(opts.t, () => proc.stop(1000));
+  // sipp bounds itself with -timeout; this is the backstop if it hangs anyway.
+  const backstop = setTimeout(() => void proc.stop(1000), ((opts.timeoutS ?? 30) + 15) * 1000);
   const code = await proc.exited;
+  clearTimeout(backstop);
   const res = await collect(p, proc.lines.join('\n'), '', code, startedAt);
   removeTempDir(p.dir);
   return res;
