@@ -1,0 +1,123 @@
+// Drives one call's audio on the injected clock: every 20 ms a frame from the source goes to
+// MediaStream.sendAudio (buffered up to the negotiated ptime) and a frame from readAudio goes to
+// the sinks, the recorder and the in-band DTMF detector.
+import type { Clock, TimerHandle } from '../util/index.js';
+import { DtmfDetector, type MediaStream } from '../media/index.js';
+import { silence, type CallAudioSink, type CallAudioSource, type TwoChannelRecorder } from './call-audio.js';
+
+export const TICK_MS = 20;
+
+export interface PumpHost {
+  readonly stream: MediaStream | undefined;
+  readonly sampleRate: number;
+}
+
+export class AudioPump {
+  source: CallAudioSource = silence;
+  /** Audio added to what we send (conference: the other party's voice). */
+  mixIn: (() => Int16Array | undefined) | undefined;
+  /** Local audio shared between calls (conference): replaces `source` when set. */
+  localFrame: (() => Int16Array) | undefined;
+  readonly sinks = new Set<CallAudioSink>();
+  /** A tone we hear over the peer (call waiting); not sent, not recorded. */
+  overlay: CallAudioSource | undefined;
+  recorder: TwoChannelRecorder | undefined;
+  muted = false;
+  /** The last frame sent and received (conference mixing reads them). */
+  lastLocal = new Int16Array(160);
+  lastRemote: Int16Array = new Int16Array(160);
+  /** Clock time a packet last arrived (RTP inactivity). */
+  lastPacketAt: number;
+  private lastPacketCount = 0;
+  private pending = new Int16Array(0);
+  private timer: TimerHandle | undefined;
+  private detector: DtmfDetector | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly host: PumpHost,
+    private readonly onInbandDigit: (digit: string) => void,
+  ) {
+    this.lastPacketAt = clock.now();
+  }
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.lastPacketAt = this.clock.now();
+    this.next = this.clock.now() + TICK_MS;
+    this.timer = this.clock.setTimer(TICK_MS, () => this.tick());
+  }
+
+  stop(): void {
+    if (this.timer) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Turns in-band DTMF detection on the received audio on or off. */
+  detectInband(on: boolean): void {
+    this.detector = on ? new DtmfDetector({ sampleRate: this.host.sampleRate }) : undefined;
+  }
+
+  private tick(): void {
+    // Scheduled against absolute instants so a late timer does not slow the media clock down.
+    this.next += TICK_MS;
+    this.timer = this.clock.setTimer(Math.max(0, this.next - this.clock.now()), () => this.tick());
+    const stream = this.host.stream;
+    if (stream === undefined) return;
+    const rate = this.host.sampleRate;
+    const n = (rate * TICK_MS) / 1000;
+    const local = this.lastLocal.length === n ? this.lastLocal : (this.lastLocal = new Int16Array(n));
+    if (this.localFrame) local.set(this.localFrame().subarray(0, n));
+    else if (!this.source.read(local, rate)) this.source = silence;
+    const mix = this.mixIn?.();
+    const out = this.muted ? new Int16Array(n) : mix === undefined ? local : addFrames(local, mix);
+    this.send(stream, out);
+
+    const remote = stream.readAudio();
+    this.lastRemote = remote;
+    let heard = remote;
+    if (this.overlay) {
+      const t = new Int16Array(remote.length);
+      if (!this.overlay.read(t, rate)) this.overlay = undefined;
+      heard = addFrames(remote, t);
+    }
+    for (const s of this.sinks) s.write(heard, rate);
+    this.recorder?.write(this.muted ? new Int16Array(n) : local, remote, rate);
+    if (this.detector) for (const e of this.detector.process(remote)) if (e.type === 'start') this.onInbandDigit(e.digit);
+    const received = stream.getStats().packetsReceived;
+    if (received !== this.lastPacketCount) {
+      this.lastPacketCount = received;
+      this.lastPacketAt = this.clock.now();
+    }
+  }
+
+  /** Sends whole ptimes: 20 ms ticks are gathered when the peer asked for 30 or 40 ms packets. */
+  private send(stream: MediaStream, frame: Int16Array): void {
+    const want = stream.sendFrameSamples;
+    if (want === frame.length && this.pending.length === 0) return stream.sendAudio(frame);
+    const joined = new Int16Array(this.pending.length + frame.length);
+    joined.set(this.pending);
+    joined.set(frame, this.pending.length);
+    let at = 0;
+    while (joined.length - at >= want) {
+      stream.sendAudio(joined.subarray(at, at + want));
+      at += want;
+    }
+    this.pending = joined.slice(at);
+  }
+}
+
+/** Saturating sum of two frames (the shorter one padded with silence). */
+export function addFrames(a: Int16Array, b: Int16Array): Int16Array {
+  const out = new Int16Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]! + (b[i] ?? 0);
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return out;
+}
