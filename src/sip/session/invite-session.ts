@@ -258,14 +258,12 @@ export class InviteSession implements InviteSessionLike {
       return dialog.createRequest(init);
     }, {
       response: (res) => {
+        if (res.status < 200) return; // 1xx to an in-dialog request: nothing to do (no early media mid-call)
         // §12.2.1.2: a 2xx to a target refresh replaces the remote target.
-        if (res.status >= 200) dialog.receiveResponse(method, res);
-        if (res.status >= 200) done(res);
-        else if (method === 'INVITE') this.offers.provisional(res);
+        dialog.receiveResponse(method, res);
+        done(res);
       },
       failed: () => done(undefined),
-    }, (sent) => {
-      if (method === 'INVITE') this.offers.sentInvite(sent);
     });
   }
 

@@ -61,11 +61,6 @@ export class OfferExchange {
     this.s.sendInDialog(dialog, out.method, lines, out.body, (res) => this.onFinal(out, res));
   }
 
-  /** @internal from sendInDialog */
-  sentInvite(_sent: unknown): void {}
-  /** @internal 1xx to our re-INVITE: nothing to do (no early media mid-call). */
-  provisional(_res: SipMessage): void {}
-
   private onFinal(out: Out, res: SipMessage | undefined): void {
     if (res !== undefined && res.status < 300 && out !== this.out) {
       // A retransmitted 2xx of a re-INVITE already ACKed (§13.2.2.4).

@@ -44,8 +44,8 @@ export function toOutgoing(request: SipMessage, extra: HeaderLines = []): Outgoi
 
 export interface SendCallbacks {
   response(response: SipMessage, sent: ClientRequest): void;
-  /** No final response (timeout, transport error, unresolvable target, refused credentials). */
-  failed(reason: 'timeout' | 'unreachable' | 'auth-failed', detail: string): void;
+  /** No final response (timeout, transport error, unresolvable target). */
+  failed(reason: 'timeout' | 'unreachable', detail: string): void;
 }
 
 export interface RequestSenderOptions {
