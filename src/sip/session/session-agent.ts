@@ -7,6 +7,7 @@ import type { Dialog } from '../dialog/index.js';
 import { HeaderId, parseMessage, parseUri, type SipMessage, type Uri } from '../message/index.js';
 import type { DigestClient } from '../auth/index.js';
 import type { TimerConfig } from '../transaction/index.js';
+import type { ArrivalInfo } from '../transport/index.js';
 import { contactUri, type IncomingRequest, type SipStack, type UaCapabilities } from '../ua/index.js';
 import { InviteSession } from './invite-session.js';
 import { defaultLocate, RequestSender } from './request-sender.js';
@@ -50,6 +51,8 @@ export interface SessionAgentOptions {
 export interface IncomingCall {
   session: InviteSession;
   request: SipMessage;
+  /** Where the INVITE came from (transport, source address and port): for the phone's scanner defense. */
+  arrival: ArrivalInfo;
   /** The session an INVITE with Replaces takes over (already matched per RFC 3891 §3). */
   replaces: InviteSession | undefined;
 }
@@ -201,7 +204,7 @@ export class SessionAgent {
     this.sessions.add(session);
     this.byInvite.set(incoming.transaction.id, session);
     replaced?.emit({ type: 'replaced', by: session });
-    for (const l of [...this.incomingListeners]) l({ session, request: req, replaces: replaced });
+    for (const l of [...this.incomingListeners]) l({ session, request: req, arrival: incoming.arrival, replaces: replaced });
   }
 
   /**

@@ -10,6 +10,7 @@ test('basic call: INVITE with offer, 180, 200 with answer, ACK, BYE from the cal
   const a = record(call);
   await w.run(10);
   assert.equal(bob.incoming.length, 1);
+  assert.deepEqual(bob.incoming[0]!.arrival, { transport: 'udp', sourceAddress: '192.0.2.10', sourcePort: 5060 });
   const inc = bob.incoming[0]!.session;
   const b = record(inc);
   inc.hooks = fakeHooks('bob');
