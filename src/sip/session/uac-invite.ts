@@ -180,7 +180,15 @@ export class UacInvite {
     // An early dialog dropped when another fork won is made again from its 2xx.
     const known = held?.state === 'terminated' ? undefined : held;
     const dialog = known ?? Dialog.fromUacResponse(this.sent.request, res);
-    if (dialog === undefined) return;
+    if (dialog === undefined) {
+      // §13.2.2.4 needs the 2xx's Contact for the ACK: without it no dialog can be made.
+      if (!this.final) {
+        this.final = true;
+        this.dropEarly();
+        this.s.end('failed', res.status, '2xx without Contact or To tag');
+      }
+      return;
+    }
     dialog.updateFromResponse(res);
     if (this.confirmedTag !== undefined || this.s.state === 'terminated') {
       // §13.2.2.4: a 2xx from another fork (or after we gave up): ACK it, then BYE it.

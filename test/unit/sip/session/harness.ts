@@ -31,7 +31,7 @@ export interface Phone {
 export interface World {
   net: MemoryNetwork;
   clock: SteppingClock;
-  phone(name: string, host: string, options?: Partial<SessionAgentOptions> & { capabilities?: UaCapabilities }): Promise<Phone>;
+  phone(name: string, host: string, options?: Partial<SessionAgentOptions> & { capabilities?: UaCapabilities; tcp?: boolean }): Promise<Phone>;
   run(ms: number): Promise<void>;
   /** Request/status lines of packets sent, `from host` prefixed, from index `since`. */
   wire(since?: number): string[];
@@ -46,7 +46,8 @@ export function world(): World {
     async phone(name, host, options = {}) {
       const transport = net.transport();
       await transport.listen({ transport: 'udp', address: host, port: 5060 });
-      const { capabilities, ...agentOptions } = options;
+      const { capabilities, tcp, ...agentOptions } = options;
+      if (tcp) await transport.listen({ transport: 'tcp', address: host, port: 5060 });
       const stack = new SipStack({ transport, clock, capabilities: capabilities ?? sessionCapabilities });
       const agent = new SessionAgent({ stack, identity: `<sip:${name}@${host}>`, contactUser: name, random: () => 0.5, ...agentOptions });
       const incoming: IncomingCall[] = [];

@@ -131,3 +131,31 @@ test('RFC 3262 §3: accept() while a reliable 183 with SDP is unacknowledged sen
   assert.equal(instants(w, 'SIP/2.0 200', t0).length, 2);
   assert.equal(call.state, 'confirmed');
 });
+
+test('a call over TCP: Contact with transport=tcp, BYE from the callee reaches the caller', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10', { tcp: true });
+  const bob = await w.phone('bob', '192.0.2.20', { tcp: true });
+  const { inc, a } = await establish(w, alice, bob, 'sip:bob@192.0.2.20;transport=tcp');
+  const invite = w.net.log.find((p) => p.text.startsWith('INVITE'))!;
+  assert.equal(invite.to.transport, 'tcp');
+  assert.match(invite.text, /Contact: <sip:alice@192.0.2.10:5060;transport=tcp>/);
+  inc.bye();
+  await w.run(10);
+  assert.equal(ended(a)?.reason, 'remote-bye');
+  const bye = w.net.log.find((p) => p.text.startsWith('BYE'))!;
+  assert.equal(bye.to.transport, 'tcp');
+});
+
+test('a 2xx without Contact ends the call as failed', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const peer = await rawPeer(w, '192.0.2.20');
+  const call = alice.agent.call({ target: 'sip:bob@192.0.2.20', offer: sdp('o') });
+  const a = record(call);
+  await w.run(10);
+  peer.reply(peer.requests('INVITE')[0]!, 200, { toTag: 'x' });
+  await w.run(10);
+  assert.equal(ended(a)?.reason, 'failed');
+  assert.equal(alice.stack.stats.internalErrors, 0);
+});
