@@ -39,21 +39,30 @@ export interface PeerProcess {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+/**
+ * Signals the peer's whole process group (peers are spawned detached, each leading its own
+ * group): kamailio forks workers, and SIGKILL to its main process alone would orphan them.
+ */
+function killGroup(c: ChildProcess, sig: NodeJS.Signals): void {
+  if (c.pid === undefined) return;
+  try {
+    process.kill(-c.pid, sig);
+  } catch {
+    try { c.kill(sig); } catch { /* already gone */ }
+  }
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous: process.kill is. A test that throws, times out or
   // forgets stop() still leaves no peer behind.
   process.on('exit', () => {
-    for (const c of running) {
-      try { c.kill('SIGKILL'); } catch { /* already gone */ }
-    }
+    for (const c of running) killGroup(c, 'SIGKILL');
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      for (const c of running) {
-        try { c.kill('SIGKILL'); } catch { /* already gone */ }
-      }
+      for (const c of running) killGroup(c, 'SIGKILL');
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
   }
@@ -67,6 +76,7 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   running.add(child);
   const lines: string[] = [];
@@ -101,7 +111,15 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
       if (done) return;
       done = true;
       running.delete(child);
-      log?.end();
+      // Whatever is left of the group (a worker that outlived its main process) goes too, and
+      // the pipes are released soon after: a leftover holding them would keep node alive.
+      killGroup(child, 'SIGKILL');
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        child.stdin?.destroy();
+        log?.end();
+      }, 200).unref();
       resolve(code ?? signal ?? 'unknown');
     };
     child.on('exit', finish);
@@ -153,7 +171,7 @@ export function startPeerProcess(opts: PeerProcessOptions): PeerProcess {
       if (done) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => {
-        if (!done) child.kill('SIGKILL');
+        if (!done) killGroup(child, 'SIGKILL');
       }, graceMs);
       await exited;
       clearTimeout(timer);
