@@ -269,6 +269,10 @@ export class Phone extends EventEmitter<PhoneEvents> {
   /** Unregisters, ends every call, stops listening. */
   async close(): Promise<void> {
     for (const c of [...this.calls]) c.hangup();
+    // Sessions stay in the agent while their BYE/CANCEL is in flight: let those finish (at most 2 s).
+    for (let waited = 0; this.agent.active.length > 0 && waited < 2000; waited += 50) {
+      await new Promise<void>((r) => this.options.clock.setTimer(50, r));
+    }
     await this.account?.stop();
     this.agent.close();
     for (const u of this.unsubscribe.splice(0)) u();
