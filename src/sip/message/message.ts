@@ -1,9 +1,7 @@
 // A parsed (or built) SIP message: the bytes it came in, a table of header boundaries, and
 // caches filled on first access. Strings are made only when a getter asks for them.
-import { utf8, ascii } from './bytes.js';
+import { ascii, unfoldedText, useText, utf8 } from './bytes.js';
 import { HeaderId, headerIdOf, headerNameOf } from './header-names.js';
-import { isAscii } from 'node:buffer';
-import { unfoldedText, useText } from './bytes.js';
 import { HeaderFault, parseHeaderValue, type HeaderTypes } from './header-parsers.js';
 import { parseUri, type Uri } from './uri/index.js';
 import type { Via } from './header-types.js';
@@ -269,8 +267,10 @@ export class SipMessage {
    */
   headerText(): string {
     if (this.text === undefined) {
-      const head = this.buf.subarray(0, this.bodyStart);
-      this.text = isAscii(head) ? head.toString('latin1') : '';
+      // Every UTF-8 form but one-byte ASCII decodes to fewer UTF-16 units than bytes (an
+      // invalid byte to one U+FFFD), so an equal length means offsets line up one to one.
+      const text = utf8(this.buf, 0, this.bodyStart);
+      this.text = text.length === this.bodyStart ? text : '';
     }
     return this.text;
   }

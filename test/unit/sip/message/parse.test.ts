@@ -203,3 +203,16 @@ test('bench corpus parses with the values a softphone needs', () => {
   assert.equal(notify.get(HeaderId.SubscriptionState)!.expires, 3599);
   assert.equal(notify.body.length, 86);
 });
+
+test('non-ASCII header bytes: UTF-8 and stray bytes read the same as decoding each value', () => {
+  for (const raw of [Buffer.from('Subject: café ☎\r\nX-A: ok\r\n'), Buffer.from([...Buffer.from('X-Bin: a'), 0xff, 0x80, ...Buffer.from('b\r\nSubject: s\r\n')])]) {
+    const m = ok(Buffer.concat([Buffer.from(`OPTIONS sip:b@example.com SIP/2.0\r\n${HEAD}`), raw, Buffer.from('Content-Length: 0\r\n\r\n')]));
+    assert.equal(m.fromTag, 'f1');
+    for (let i = 0; i < m.headerCount; i++) {
+      const id = m.idAt(i);
+      const direct = m.buf.toString('utf8', m.h[i * 4 + 2]!, m.h[i * 4 + 3]!);
+      if (id === HeaderId.Subject) assert.equal(m.get(HeaderId.Subject), direct);
+      assert.equal(m.valueAt(i), direct);
+    }
+  }
+});
