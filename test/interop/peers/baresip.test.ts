@@ -13,22 +13,27 @@ import { readRssKb } from '../../support/peers/process.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl', 'baresip', 'sox');
 
-test('baresip registers to kamailio with digest; ul.dump shows it', { skip, timeout: 60_000 }, async (t) => {
-  const k = await startKamailio({ t });
-  const alice = k.users[0]!;
-  const b = await startBaresip({
-    t,
-    accounts: [{ aor: `sip:${alice.user}@${k.domain}`, password: alice.password, registrar: k.proxyUri('udp') }],
+for (const transport of ['udp', 'tcp', 'tls'] as const) {
+  test(`baresip registers to kamailio over ${transport} with digest; ul.dump shows it`, { skip, timeout: 60_000 }, async (t) => {
+    const k = await startKamailio({ t });
+    const alice = k.users[0]!;
+    const b = await startBaresip({
+      t,
+      caFile: k.ca!.certPath,
+      accounts: [{ aor: `sip:${alice.user}@${k.domain}`, password: alice.password, registrar: k.proxyUri(transport) }],
+    });
+    const registeredAfterMs = await b.waitForRegistration(10000);
+    assert.ok(registeredAfterMs > 0 && registeredAfterMs < 10000);
+    assert.ok((readRssKb(b.pid) ?? 0) > 1000, 'baresip RSS readable from /proc');
+    const bindings = await k.dumpUsrloc();
+    assert.equal(bindings.length, 1);
+    assert.equal(bindings[0]!.aor, alice.user);
+    assert.match(bindings[0]!.contact, new RegExp(`^sip:${alice.user}[^@]*@127\\.0\\.0\\.1:\\d+\\b`));
+    const port = { udp: k.udpPort, tcp: k.tcpPort, tls: k.tlsPort }[transport];
+    assert.equal(bindings[0]!.socket, `${transport}:127.0.0.1:${port}`);
+    assert.match(bindings[0]!.userAgent, /baresip/);
   });
-  const registeredAfterMs = await b.waitForRegistration(10000);
-  assert.ok(registeredAfterMs > 0 && registeredAfterMs < 10000);
-  assert.ok((readRssKb(b.pid) ?? 0) > 1000, 'baresip RSS readable from /proc');
-  const bindings = await k.dumpUsrloc();
-  assert.equal(bindings.length, 1);
-  assert.equal(bindings[0]!.aor, alice.user);
-  assert.match(bindings[0]!.contact, new RegExp(`^sip:${alice.user}[^@]*@127\\.0\\.0\\.1:${b.sipPort}\\b`));
-  assert.match(bindings[0]!.userAgent, /baresip/);
-});
+}
 
 for (const variant of [
   { name: 'PCMU', codecs: ['PCMU'], mediaenc: undefined },
