@@ -139,6 +139,8 @@ export class InviteSession implements InviteSessionLike {
   /** BYE (§15.1); the session ends at once (`local-bye`). */
   bye(headers: HeaderLines = []): void {
     if (this.state !== 'confirmed' && this.state !== 'accepted') throw new Error(`bye() in state ${this.state}`);
+    // §15: the callee sends no BYE before the ACK of its 2xx (or the give-up): it goes when the ACK comes.
+    if (this.state === 'accepted' && this.uas !== undefined) return this.uas.deferBye(headers);
     if (this.dialog) this.hangup(this.dialog, headers);
     this.end('local-bye', undefined, 'hung up');
   }

@@ -169,11 +169,22 @@ export class UasInvite {
     timer.commit?.();
   }
 
+  /** A BYE asked for before the ACK (§15): sent when the ACK comes (no ACK: the give-up BYEs). */
+  deferBye(headers: HeaderLines): void {
+    this.pendingBye = headers;
+  }
+
+  private pendingBye: HeaderLines | undefined;
+
   /** §13.3.1.4: the ACK of our 2xx (true when it was). */
   receiveAck(ack: SipMessage): boolean {
     if (this.s.state !== 'accepted' || ack.cseq !== this.request.cseq) return false;
     stopRetransmit(this.s.timers, '2xx');
     this.s.state = 'confirmed';
+    if (this.pendingBye !== undefined) {
+      this.s.bye(this.pendingBye);
+      return true;
+    }
     const body = bodyOf(ack);
     if (this.offeredIn === '2xx') {
       // §13.2.1: the ACK carries the answer to the offer in our 2xx.

@@ -159,3 +159,26 @@ test('a 2xx without Contact ends the call as failed', async () => {
   assert.equal(ended(a)?.reason, 'failed');
   assert.equal(alice.stack.stats.internalErrors, 0);
 });
+
+test('the callee hanging up before the ACK sends its BYE once the ACK arrives (RFC 3261 §15)', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const bob = await w.phone('bob', '192.0.2.20');
+  const call = alice.agent.call({ target: 'sip:bob@192.0.2.20', offer: sdp('o') });
+  const a = record(call);
+  await w.run(10);
+  let dropAck = true;
+  w.net.drop = (p) => dropAck && p.text.startsWith('ACK');
+  const inc = bob.incoming[0]!.session;
+  const b = record(inc);
+  inc.accept({ body: sdp('a') });
+  await w.run(10);
+  inc.bye();
+  await w.run(200);
+  assert.equal(w.net.log.filter((p) => p.text.startsWith('BYE')).length, 0);
+  dropAck = false;
+  await w.run(1000);
+  assert.equal(w.net.log.filter((p) => p.text.startsWith('BYE')).length, 1);
+  assert.equal(ended(b)?.reason, 'local-bye');
+  assert.equal(ended(a)?.reason, 'remote-bye');
+});
