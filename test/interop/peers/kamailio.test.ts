@@ -185,3 +185,14 @@ test('REGISTER over WS with MD5 digest (hand-written client): binding on the ws 
   ws.send(`SIP/2.0 200 OK\r\n${via}\r\n${hdr('From')}\r\n${hdr('To')};tag=wsok\r\n${hdr('Call-ID')}\r\n${hdr('CSeq')}\r\nContent-Length: 0\r\n\r\n`);
   assert.equal((await answered).status, 200);
 });
+
+test('a named domain (handset.test): REGISTER for it is accepted, the TLS certificate names it', { skip: skip || skipUnless('sipp'), timeout: 60_000 }, async (t) => {
+  const k = await startKamailio({ t, domain: 'handset.test', ipv6: false });
+  const bob = k.users[1]!;
+  const r = await runSipp({ t, ...registerUac(bob.user, 'handset.test'), auth: { user: bob.user, password: bob.password }, remote: `127.0.0.1:${k.udpPort}`, timeoutS: 10 });
+  assert.equal(r.exitCode, 0, r.errors);
+  assert.match(r.messages.find((m) => m.firstLine.startsWith('SIP/2.0 401'))!.text, /realm="handset\.test"/);
+  await k.waitForBinding((b) => b.some((x) => x.aor === bob.user));
+  const tls = await optionsTls('127.0.0.1', k.tlsPort, { ca: k.ca!.certPem, servername: 'handset.test' });
+  assert.equal(tls.authorized, true);
+});
