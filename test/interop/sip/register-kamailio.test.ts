@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { skipUnless } from '../../support/peers/env.js';
+import { hasIpv6Loopback, skipUnless } from '../../support/peers/env.js';
 import { startKamailio, type Kamailio } from '../../support/peers/kamailio.js';
 import type { TransportKind } from '../../../src/net/index.js';
 import { handsetMain, sipUri, startHandset } from './handset-under-test.js';
@@ -128,6 +128,32 @@ describe('registration against kamailio', { skip }, () => {
         assert.ok(w >= ceiling / 2 && w <= ceiling, `wait ${i + 1}: ${w} ms outside [${ceiling / 2}, ${ceiling}]`);
       }
       await k.waitForBinding((b) => b.some((x) => x.aor === 'alice'));
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('registration against kamailio over IPv6 loopback', { skip }, () => {
+  test('registers over UDP and TCP to [::1]', async (t) => {
+    if (!(await hasIpv6Loopback())) return t.skip('no IPv6 loopback on this host');
+    const k6 = await startKamailio({ t });
+    const h = await startHandset([]);
+    try {
+      for (const kind of ['udp', 'tcp'] as const) {
+        const l = await h.stack.listen({ transport: kind, address: '::1', port: 0 });
+        assert.ok(l.ok);
+      }
+      for (const kind of ['udp', 'tcp'] as const) {
+        const mark = h.events.length;
+        const reg = h.register({ aor: sipUri('sip:alice@127.0.0.1'), password: 'alice-secret', proxy: sipUri(`sip:[::1]:${k6.udpPort};transport=${kind}`) });
+        const ev = await h.waitFor((e) => e.type !== 'unregistered', 10_000, mark);
+        assert.ok(ev.type === 'registered', JSON.stringify(ev));
+        assert.deepEqual([ev.target.address, ev.target.family, ev.transport], ['::1', 'IPv6', kind]);
+        assert.match(ev.contact, /^sip:alice@\[::1\]:\d+/);
+        await k6.waitForBinding((b) => b.some((x) => x.aor === 'alice' && x.contact.includes('[::1]')));
+        await reg.stop();
+      }
     } finally {
       await h.close();
     }

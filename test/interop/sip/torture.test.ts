@@ -118,4 +118,34 @@ describe('RFC 4475 torture messages against a running Handset', () => {
     }
     assert.equal(h.stack.stats.internalErrors, 0);
   });
+
+  test('a TCP stream whose header block passes the size cap is closed; OPTIONS still answered', async () => {
+    const closed = await new Promise<boolean>((resolve) => {
+      const s = connect(h.tcpPort, '127.0.0.1', () => {
+        s.write(`OPTIONS sip:handset@127.0.0.1 SIP/2.0\r\n`);
+        const line = `X-Filler: ${'a'.repeat(1000)}\r\n`;
+        for (let i = 0; i < 80; i++) s.write(line);
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => resolve(true));
+      setTimeout(() => {
+        s.destroy();
+        resolve(false);
+      }, 3000);
+    });
+    assert.equal(closed, true);
+    const ok = await new Promise<string>((resolve) => {
+      const s = connect(h.tcpPort, '127.0.0.1', () => s.write(options('TCP', 0, 999)));
+      let text = '';
+      s.on('data', (d) => {
+        text += d.toString('latin1');
+        if (finalOf(text) !== null) {
+          s.destroy();
+          resolve(text);
+        }
+      });
+      s.on('error', () => resolve(text));
+    });
+    assert.equal(finalOf(ok), 200);
+  });
 });
