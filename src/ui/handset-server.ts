@@ -41,10 +41,10 @@ export interface HandsetServer {
   close(): Promise<void>;
 }
 
-function securityHeaders(port: number): Record<string, string> {
-  const ws = ['127.0.0.1', '[::1]', 'localhost'].map((h) => `ws://${h}:${port}`).join(' ');
+function securityHeaders(): Record<string, string> {
+  // 'self' covers ws:// to the same host and port (CSP 3); IPv6 literals cannot be listed anyway.
   return {
-    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ${ws}; worker-src 'self' blob:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
@@ -55,8 +55,8 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-function reply(res: ServerResponse, port: number, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...securityHeaders(port), 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
+function reply(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...securityHeaders(), 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
   res.end(body);
 }
 
@@ -92,31 +92,31 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: HandsetServe
     method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin,
     secFetchSite: req.headers['sec-fetch-site'] as string | undefined, upgrade: false,
   }, port);
-  if (!verdict.ok) return reply(res, port, verdict.status, `${verdict.reason}\n`);
+  if (!verdict.ok) return reply(res, verdict.status, `${verdict.reason}\n`);
   const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
   const token = url.searchParams.get('token');
   if (token !== null) {
     // Swap the token for the cookie and drop it from the address bar (and from history).
-    if (req.method !== 'GET' || !tokenMatches(o.token, token)) return reply(res, port, 401, 'wrong token: open the address printed by `handset serve`\n');
-    return reply(res, port, 303, '', 'text/plain; charset=utf-8', { Location: url.pathname, 'Set-Cookie': sessionCookie(o.token) });
+    if (req.method !== 'GET' || !tokenMatches(o.token, token)) return reply(res, 401, 'wrong token: open the address printed by `handset serve`\n');
+    return reply(res, 303, '', 'text/plain; charset=utf-8', { Location: url.pathname, 'Set-Cookie': sessionCookie(o.token) });
   }
-  if (!hasSession(o.token, req.headers.cookie)) return reply(res, port, 401, 'not signed in: open the address printed by `handset serve`\n');
+  if (!hasSession(o.token, req.headers.cookie)) return reply(res, 401, 'not signed in: open the address printed by `handset serve`\n');
 
-  if (url.pathname === '/api/state' && req.method === 'GET') return reply(res, port, 200, JSON.stringify(o.engine.snapshot()), 'application/json');
+  if (url.pathname === '/api/state' && req.method === 'GET') return reply(res, 200, JSON.stringify(o.engine.snapshot()), 'application/json');
   if (url.pathname.startsWith('/api/commands/')) {
-    if (req.method !== 'POST') return reply(res, port, 405, 'POST a JSON object of arguments\n', 'text/plain; charset=utf-8', { Allow: 'POST' });
+    if (req.method !== 'POST') return reply(res, 405, 'POST a JSON object of arguments\n', 'text/plain; charset=utf-8', { Allow: 'POST' });
     const body = await readJsonBody(req);
-    if (!body.ok) return reply(res, port, body.status, `${body.reason}\n`);
+    if (!body.ok) return reply(res, body.status, `${body.reason}\n`);
     const result = await runEngineCommand(o.engine, decodeURIComponent(url.pathname.slice('/api/commands/'.length)), body.value);
-    return reply(res, port, result.ok ? 200 : 400, JSON.stringify(result), 'application/json');
+    return reply(res, result.ok ? 200 : 400, JSON.stringify(result), 'application/json');
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, port, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
+  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
   const file = await readStaticFile(o.staticDir, url.pathname);
   if (file === undefined) {
     const hint = url.pathname === '/' ? 'the web handset is not built: run `npm run setup`\n' : 'not found\n';
-    return reply(res, port, 404, hint);
+    return reply(res, 404, hint);
   }
-  return reply(res, port, 200, req.method === 'HEAD' ? '' : file.body, file.type);
+  return reply(res, 200, req.method === 'HEAD' ? '' : file.body, file.type);
 }
 
 async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, o: HandsetServerOptions, port: number, open: Set<SocketChannel>): Promise<void> {
@@ -151,7 +151,7 @@ function listenOn(server: Server, host: string, port: number): Promise<number> {
 function makeServer(o: HandsetServerOptions, port: () => number, open: Set<SocketChannel>): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     handle(req, res, o, port()).catch(() => {
-      if (!res.headersSent) reply(res, port(), 500, 'internal error\n');
+      if (!res.headersSent) reply(res, 500, 'internal error\n');
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -198,6 +198,11 @@ test('settings: the chosen microphone and processing switches are remembered acr
   assert.notEqual(chosen, '', 'Chromium lists its fake microphones');
   await mic.selectOption(chosen);
   await page.getByLabel('Noise suppression').uncheck();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.reload();
   await page.waitForFunction(() => (globalThis as unknown as PageGlobals).handsetTest?.connected() === true);
   await page.getByRole('tab', { name: 'Settings' }).click();
@@ -205,6 +210,7 @@ test('settings: the chosen microphone and processing switches are remembered acr
   assert.equal(await page.getByLabel('Echo cancellation').isChecked(), true);
   await page.waitForFunction((id) => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('#audio-settings-inputDevice')?.value === id, chosen);
   assert.equal(await page.getByLabel('Speaker').count(), 1);
+  assert.deepEqual(errors, [], 'the page loads under its CSP without errors or warnings');
   await page.getByRole('tab', { name: 'History' }).click();
 });
 
