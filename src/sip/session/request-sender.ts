@@ -9,10 +9,10 @@ import { digestChallengesOf, digestRequestOf, type DigestAttempt, type DigestCli
 import { defaultTimerConfig, type TimerConfig } from '../transaction/index.js';
 import { targetQuery, type ClientFailure, type ClientRequest, type OutgoingRequest, type SipStack } from '../ua/index.js';
 
-/** Where a request for `uri` goes (RFC 3263 §4). */
-export type Locate = (uri: Uri) => Promise<Result<Destination, NetError>>;
+/** Where a request for `uri` goes (RFC 3263 §4): the targets in the order to try them. */
+export type Locate = (uri: Uri) => Promise<Result<Destination[], NetError>>;
 
-/** Numeric hosts directly; names through RFC 3263 with the system resolver (first target). */
+/** Numeric hosts directly; names through RFC 3263 with the system resolver. */
 export const defaultLocate: Locate = async (uri) => {
   if (!isSipUri(uri)) return err(netError('not-supported', `cannot send to a ${uri.scheme} URI`));
   const t = uriParam(uri, 'transport');
@@ -20,13 +20,12 @@ export const defaultLocate: Locate = async (uri) => {
   if (uri.hostKind !== 'domain') {
     const kind = transport ?? (uri.scheme === 'sips' ? 'tls' : 'udp');
     const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
-    return ok({ transport: kind, host, port: uri.port ?? (kind === 'tls' || kind === 'wss' ? 5061 : 5060) });
+    return ok([{ transport: kind, host, port: uri.port ?? (kind === 'tls' || kind === 'wss' ? 5061 : 5060) }]);
   }
   const r = await resolveSipTargets(targetQuery(uri, transport), systemResolver());
   if (!r.ok) return r;
-  const first = r.value[0];
-  if (first === undefined) return err(netError('dns-failed', `no SIP target for ${uri.host}`));
-  return ok({ transport: first.transport, host: first.address, port: first.port, hostname: uri.host });
+  if (r.value.length === 0) return err(netError('dns-failed', `no SIP target for ${uri.host}`));
+  return ok(r.value.map((x) => ({ transport: x.transport, host: x.address, port: x.port, hostname: uri.host })));
 };
 
 /** Builds a request with the authorization lines to add, for the transport it goes on. */
@@ -46,6 +45,14 @@ export interface SendCallbacks {
   response(response: SipMessage, sent: ClientRequest): void;
   /** No final response (timeout, transport error, unresolvable target). */
   failed(reason: 'timeout' | 'unreachable', detail: string): void;
+}
+
+interface Attempt {
+  targets: Destination[];
+  index: number;
+  build: Build;
+  cb: SendCallbacks;
+  onSent: ((sent: ClientRequest) => void) | undefined;
 }
 
 export interface RequestSenderOptions {
@@ -68,52 +75,64 @@ export class RequestSender {
 
   /**
    * Sends the request `build` makes; on 401/407 builds it again (new CSeq) with credentials
-   * (§22.2). `build` gets the authorization headers to add. `onSent` sees every attempt.
+   * (§22.2). RFC 3263 §4.3: a timeout or transport error with no response, or a 503, moves on
+   * to the next target (a fresh request). `onSent` sees every attempt.
    */
   send(nextHop: Uri, build: Build, cb: SendCallbacks, onSent?: (sent: ClientRequest) => void): void {
-    this.attempt(nextHop, build, [], undefined, cb, onSent);
+    void this.o.locate(nextHop).then((targets) => {
+      if (!targets.ok) return cb.failed('unreachable', targets.error.message);
+      this.attempt({ targets: targets.value, index: 0, build, cb, onSent }, [], undefined);
+    });
   }
 
-  private attempt(nextHop: Uri, build: Build, auth: HeaderLines, previous: DigestAttempt | undefined, cb: SendCallbacks, onSent?: (sent: ClientRequest) => void): void {
-    void this.o.locate(nextHop).then((dest) => {
-      if (!dest.ok) return cb.failed('unreachable', dest.error.message);
-      // The dialog may have ended while the target was located.
-      let request: SipMessage;
-      try {
-        request = build(auth, dest.value.transport);
-      } catch (e) {
-        return cb.failed('unreachable', String(e));
-      }
-      const sent = this.o.stack.sendRequest(toOutgoing(request), dest.value, {
-        response: (res) => {
-          if ((res.status === 401 || res.status === 407) && this.o.digest !== undefined) {
-            const answer = this.o.digest.answer(digestChallengesOf(res), digestRequestOf(sent.request), previous);
-            if (answer.ok) {
-              const lines = answer.value.headers.map((h) => [h.name, h.value] as const);
-              return this.attempt(nextHop, build, lines, answer.value.attempt, cb, onSent);
-            }
-          }
-          cb.response(res, sent);
-        },
-        failed: (f: ClientFailure) => cb.failed(f.kind === 'timeout' ? 'timeout' : 'unreachable', f.kind === 'timeout' ? 'no response' : (f.error?.message ?? 'transport error')),
-      });
-      onSent?.(sent);
+  private attempt(a: Attempt, auth: HeaderLines, previous: DigestAttempt | undefined): void {
+    const dest = a.targets[a.index];
+    if (dest === undefined) return a.cb.failed('unreachable', 'no target left');
+    // The dialog may have ended while the target was located.
+    let request: SipMessage;
+    try {
+      request = a.build(auth, dest.transport);
+    } catch (e) {
+      return a.cb.failed('unreachable', String(e));
+    }
+    const next = (): boolean => {
+      if (a.index + 1 >= a.targets.length) return false;
+      this.attempt({ ...a, index: a.index + 1 }, auth, previous);
+      return true;
+    };
+    let answered = false;
+    const sent = this.o.stack.sendRequest(toOutgoing(request), { ...dest }, {
+      response: (res) => {
+        answered = true;
+        if (res.status === 503 && next()) return;
+        if ((res.status === 401 || res.status === 407) && this.o.digest !== undefined) {
+          const answer = this.o.digest.answer(digestChallengesOf(res), digestRequestOf(sent.request), previous);
+          if (answer.ok) return this.attempt(a, answer.value.headers.map((h) => [h.name, h.value] as const), answer.value.attempt);
+        }
+        a.cb.response(res, sent);
+      },
+      failed: (f: ClientFailure) => {
+        if (!answered && next()) return;
+        a.cb.failed(f.kind === 'timeout' ? 'timeout' : 'unreachable', f.kind === 'timeout' ? 'no response' : (f.error?.message ?? 'transport error'));
+      },
     });
+    a.onSent?.(sent);
   }
 
   /** Sends a request outside any transaction (ACK for a 2xx). Resolves to what was sent, for resending. */
   async sendStateless(nextHop: Uri, build: (via: string, kind: TransportKind) => SipMessage): Promise<{ message: SipMessage; destination: Destination } | undefined> {
-    const dest = await this.o.locate(nextHop);
-    if (!dest.ok) return undefined;
-    const local = this.o.stack.localAddress(dest.value.transport);
+    const targets = await this.o.locate(nextHop);
+    const dest = targets.ok ? targets.value[0] : undefined;
+    if (dest === undefined) return undefined;
+    const local = this.o.stack.localAddress(dest.transport);
     let message: SipMessage;
     try {
-      message = build(formatVia({ transport: dest.value.transport, host: local.host, port: local.port, branch: newBranch() }), dest.value.transport);
+      message = build(formatVia({ transport: dest.transport, host: local.host, port: local.port, branch: newBranch() }), dest.transport);
     } catch {
       return undefined; // the dialog ended meanwhile
     }
-    this.resend(message, dest.value);
-    return { message, destination: dest.value };
+    this.resend(message, dest);
+    return { message, destination: dest };
   }
 
   resend(message: SipMessage, destination: Destination): void {

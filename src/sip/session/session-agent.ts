@@ -1,16 +1,15 @@
 // The INVITE-session user agent on a SipStack: places calls, takes incoming INVITEs (with
 // Replaces, RFC 3891 §3), routes in-dialog requests, CANCELs and ACKs to their sessions,
 // refuses out-of-dialog REFER (RFC 3515 §2.4.2 leaves it to policy: 403).
-import type { Result } from '../../util/index.js';
-import type { Destination, NetError, TransportEvent, TransportKind } from '../../net/index.js';
+import type { TransportEvent, TransportKind } from '../../net/index.js';
 import type { Dialog } from '../dialog/index.js';
-import { HeaderId, parseMessage, parseUri, type SipMessage, type Uri } from '../message/index.js';
+import { HeaderId, parseMessage, parseUri, type SipMessage } from '../message/index.js';
 import type { DigestClient } from '../auth/index.js';
 import type { TimerConfig } from '../transaction/index.js';
 import type { ArrivalInfo } from '../transport/index.js';
 import { contactUri, type IncomingRequest, type SipStack, type UaCapabilities } from '../ua/index.js';
 import { InviteSession } from './invite-session.js';
-import { defaultLocate, RequestSender } from './request-sender.js';
+import { defaultLocate, RequestSender, type Locate } from './request-sender.js';
 import type { SessionContext } from './session-context.js';
 import { defaultSessionTimer } from './session-timer.js';
 import type { OfferAnswerHooks, OutgoingCallOptions, PrackMode, SessionTimerConfig } from './session-types.js';
@@ -35,8 +34,8 @@ export interface SessionAgentOptions {
   contact?: (kind: TransportKind) => string;
   /** Credentials for 401/407 (only configured realms are answered). */
   digest?: DigestClient;
-  /** Where requests for a URI go (default: numeric hosts directly, names by RFC 3263). */
-  locate?: (uri: Uri) => Promise<Result<Destination, NetError>>;
+  /** Where requests for a URI go, targets in order (default: numeric hosts directly, names by RFC 3263). */
+  locate?: Locate;
   /** Outbound proxy: first Route of out-of-dialog requests (§8.1.2), e.g. `sip:proxy.example.com;lr`. */
   outboundProxy?: string;
   /** RFC 3262 use: `supported` (default) offers it, `required` asks for it, `off` never. */

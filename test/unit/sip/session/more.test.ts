@@ -182,3 +182,30 @@ test('the callee hanging up before the ACK sends its BYE once the ACK arrives (R
   assert.equal(ended(b)?.reason, 'local-bye');
   assert.equal(ended(a)?.reason, 'remote-bye');
 });
+
+test('RFC 3263 failover: a refused TCP target, then a 503, then the third target answers', async () => {
+  const w = world();
+  const peer = await rawPeer(w, '192.0.2.30');
+  const bob = await w.phone('bob', '192.0.2.20');
+  const alice = await w.phone('alice', '192.0.2.10', {
+    locate: async () => ({
+      ok: true as const,
+      value: [{ transport: 'tcp' as const, host: '192.0.2.99', port: 5060 }, { transport: 'udp' as const, host: '192.0.2.30', port: 5060 }, { transport: 'udp' as const, host: '192.0.2.20', port: 5060 }],
+    }),
+  });
+  const call = alice.agent.call({ target: 'sip:bob@example.com', offer: sdp('o') });
+  const a = record(call);
+  await w.run(10);
+  const atPeer = peer.requests('INVITE');
+  assert.equal(atPeer.length, 1);
+  peer.reply(atPeer[0]!, 503, { toTag: 's' });
+  await w.run(10);
+  assert.equal(bob.incoming.length, 1);
+  bob.incoming[0]!.session.accept({ body: sdp('a') });
+  await w.run(10);
+  assert.equal(call.state, 'confirmed');
+  assert.equal(first(a, 'answered')?.remote?.body.toString(), 'a');
+  const invites = w.net.log.filter((p) => p.text.startsWith('INVITE'));
+  assert.deepEqual(invites.map((p) => `${p.to.transport} ${p.to.host}`), ['tcp 192.0.2.99', 'udp 192.0.2.30', 'udp 192.0.2.20']);
+  assert.deepEqual(invites.map((p) => /CSeq: (\d+)/.exec(p.text)![1]), ['1', '2', '3']);
+});
