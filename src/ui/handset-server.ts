@@ -98,7 +98,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: HandsetServe
   if (token !== null) {
     // Swap the token for the cookie and drop it from the address bar (and from history).
     if (req.method !== 'GET' || !tokenMatches(o.token, token)) return reply(res, 401, 'wrong token: open the address printed by `handset serve`\n');
-    return reply(res, 303, '', 'text/plain; charset=utf-8', { Location: url.pathname, 'Set-Cookie': sessionCookie(o.token) });
+    // Always to the root: a path like "//host" would be a protocol-relative redirect elsewhere.
+    return reply(res, 303, '', 'text/plain; charset=utf-8', { Location: '/', 'Set-Cookie': sessionCookie(o.token) });
   }
   if (!hasSession(o.token, req.headers.cookie)) return reply(res, 401, 'not signed in: open the address printed by `handset serve`\n');
 

@@ -71,6 +71,7 @@ test('the right token sets an HttpOnly SameSite=Strict cookie and redirects the 
   assert.match(r.headers['set-cookie']![0]!, /^handset_session=[A-Za-z0-9_-]+; HttpOnly; SameSite=Strict; Path=\/$/);
   assert.ok(!r.headers['set-cookie']![0]!.includes(token), 'the cookie is not the token');
   assert.equal(r.headers['referrer-policy'], 'no-referrer');
+  assert.equal((await send(`/a/..//evil.example/?token=${token}`)).headers.location, '/', 'never a protocol-relative redirect');
   assert.match(String(r.headers['content-security-policy']), /default-src 'none'; script-src 'self'/);
 });
 
