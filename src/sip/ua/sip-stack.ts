@@ -7,7 +7,7 @@ import {
   createRequest, createResponse, parseMessage, serializeMessage, validateMessage, type HeaderLines, type SipMessage, type Uri,
 } from '../message/index.js';
 import { TransactionTable, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
-import { DialogTable } from '../dialog/index.js';
+import { DialogTable, type Dialog } from '../dialog/index.js';
 import { DEFAULT_MAX_FORWARDS, bareHost, sentByDefaultPort, formatVia, isOurVia, newBranch, responseDestination, stampReceived, type ArrivalInfo } from '../transport/index.js';
 import { buildNon2xxAck } from './ack.js';
 import { coreAnswer, defaultCapabilities, type UaCapabilities } from './capabilities.js';
@@ -33,6 +33,7 @@ export class SipStack {
   private readonly merged = new MergedRequests();
   private readonly sentBys = new Set<string>();
   private readonly requestHandlers: Array<(incoming: IncomingRequest) => boolean> = [];
+  private readonly ackHandlers = new Set<(ack: SipMessage, dialog: Dialog | undefined) => void>();
   private readonly transportListeners = new Set<(e: TransportEvent) => void>();
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -92,6 +93,15 @@ export class SipStack {
       const i = this.requestHandlers.indexOf(handler);
       if (i >= 0) this.requestHandlers.splice(i, 1);
     };
+  }
+
+  /**
+   * ACKs for the TU: a 2xx's ACK (it matches no transaction, RFC 3261 §13.3.1.4, §17.2.3) or one
+   * absorbed in an INVITE server transaction's Accepted state (RFC 6026 §7.1), with its dialog.
+   */
+  onAck(handler: (ack: SipMessage, dialog: Dialog | undefined) => void): () => void {
+    this.ackHandlers.add(handler);
+    return () => this.ackHandlers.delete(handler);
   }
 
   /** Transport events (connections closing, flow failures) for the layers above. */
@@ -214,7 +224,12 @@ export class SipStack {
         this.dispatchRequest(e.request, e.transaction, e.cancels);
         return;
       }
-      case 'ack':
+      case 'ack': {
+        const dialog = this.dialogs.findForRequest(e.ack);
+        // §12.2.2: the ACK moves no CSeq; it only reaches the dialog's owner.
+        for (const h of [...this.ackHandlers]) h(e.ack, dialog);
+        return;
+      }
       case 'transport-error':
         return;
       case 'stray-response':

@@ -254,3 +254,20 @@ test('a TU answering 180 then 200 keeps one To tag; the in-dialog BYE reaches it
   const again = await b.send(bye.replace('z9hG4bKbye1', 'z9hG4bKbye2').replace('CSeq: 8 BYE', 'CSeq: 9 BYE'));
   assert.deepEqual(again.map((r) => r.status), [481]);
 });
+
+test('onAck: the ACK for a 2xx reaches the TU with its dialog', async () => {
+  const b = await bench();
+  const acks: Array<{ cseq: number; dialog: boolean }> = [];
+  b.stack.onAck((ack, dialog) => acks.push({ cseq: ack.cseq, dialog: dialog !== undefined }));
+  b.stack.onRequest((inc) => {
+    if (inc.request.method !== 'INVITE') return false;
+    b.stack.dialogs.add(Dialog.fromUasRequest(inc.request, inc.localTag, 'confirmed')!);
+    b.stack.respond(inc, 200, undefined, [['Contact', '<sip:handset@192.0.2.1:5060>']]);
+    return true;
+  });
+  const [ok] = (await b.send(invite('INVITE', 'z9hG4bKack1'))).filter((r) => r.status === 200);
+  const ack = invite('INVITE', 'z9hG4bKack2').replace(/^INVITE/, 'ACK').replace('CSeq: 7 INVITE', 'CSeq: 7 ACK').replace('To: <sip:handset@192.0.2.1>', `To: <sip:handset@192.0.2.1>;tag=${ok!.message!.toTag}`);
+  const replies = await b.send(ack);
+  assert.deepEqual(replies, []);
+  assert.deepEqual(acks, [{ cseq: 7, dialog: true }]);
+});
