@@ -11,7 +11,7 @@ export type {
 export { reasonForStatus, type EndReason } from './end-reasons.js';
 export { glareBackoffMs } from './offer-exchange.js';
 export { defaultSessionTimer } from './session-timer.js';
-export { referToValue, replacesInReferTo, referTarget } from './refer.js';
+export { referToValue, replacesInReferTo, referTarget, REFER_DECISION_MS } from './refer.js';
 export { defaultLocate, type Locate } from './request-sender.js';
 export {
   DTMF, DTMF_RELAY, formatDtmf, formatDtmfRelay, parseDtmf, parseDtmfRelay, dtmfOfInfo, type DtmfInfo,

@@ -80,9 +80,9 @@ export class InviteSession implements InviteSessionLike {
     }
   }
 
-  /** The INVITE that started the session (UAS: as received). */
+  /** The INVITE that started the session (UAS: as received; UAC: the last one sent). */
   get request(): SipMessage | undefined {
-    return this.uas?.request;
+    return this.uas?.request ?? this.uac?.invite;
   }
 
   on(listener: (e: SessionEvent) => void): () => void {

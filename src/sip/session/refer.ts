@@ -29,6 +29,9 @@ export function referTarget(referTo: NameAddr): string {
   return isSipUri(uri) ? formatUri({ ...uri, headers: [] }) : referTo.uriText;
 }
 
+/** How long the phone may take to accept or reject a REFER. */
+export const REFER_DECISION_MS = 16_000;
+
 export class Referral {
   /** Our REFERs whose subscriptions are still active (by CSeq). */
   private outstanding = 0;
@@ -75,6 +78,7 @@ export class Referral {
     // §2.4.1: exactly one Refer-To.
     if (referTo === undefined || req.headerAll(HeaderId.ReferTo).length !== 1) return this.s.respond(incoming, 400, 'Missing or Multiple Refer-To');
     let answered = false;
+    const timer = `refer:${req.cseq}`;
     const refer: IncomingRefer = {
       referTo: req.header(HeaderId.ReferTo)!,
       referToUri: referTarget(referTo),
@@ -83,6 +87,7 @@ export class Referral {
       accept: () => {
         if (answered) throw new Error('REFER already answered');
         answered = true;
+        this.s.timers.clear(timer);
         this.s.respond(incoming, 202);
         const progress = this.notifier(req.cseq);
         progress.notify(100, 'Trying');
@@ -91,12 +96,15 @@ export class Referral {
       reject: (status = 603) => {
         if (answered) return;
         answered = true;
+        this.s.timers.clear(timer);
         this.s.respond(incoming, status);
       },
     };
     this.s.emit({ type: 'refer', refer });
-    // Nobody took it: refuse (a transfer needs the user's or the phone's consent).
+    // Nobody took it: refuse (a transfer needs the user's or the phone's consent). An answer that
+    // does not come within REFER_DECISION_MS is a refusal too (before the peer's Timer F).
     if (!answered && !this.s.hasListeners()) refer.reject(603);
+    else if (!answered) this.s.timers.set(timer, REFER_DECISION_MS, () => refer.reject(603));
   }
 
   private notifier(referCseq: number): ReferProgress {

@@ -34,6 +34,11 @@ export class UacInvite {
     this.offer = o.offer;
   }
 
+  /** The last INVITE sent (after the stack added its Via). */
+  get invite(): SipMessage | undefined {
+    return this.sent?.request;
+  }
+
   start(): void {
     const uri = parseUri(this.target);
     if (!uri.ok) return this.s.end('failed', undefined, `bad target: ${uri.error}`);

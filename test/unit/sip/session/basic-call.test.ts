@@ -19,6 +19,8 @@ test('basic call: INVITE with offer, 180, 200 with answer, ACK, BYE from the cal
   await w.run(10);
   assert.deepEqual(types(a), ['progress 180']);
   assert.equal(call.state, 'early');
+  assert.equal(call.request?.method, 'INVITE');
+  assert.equal(call.request?.callId, inc.request?.callId);
   inc.accept();
   await w.run(10);
   assert.deepEqual(types(a), ['progress 180', 'answered']);

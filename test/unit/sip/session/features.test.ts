@@ -154,6 +154,15 @@ test('REFER nobody handles is refused 603; out-of-dialog REFER gets 403', async 
   call.refer('sip:carol@192.0.2.30');
   await w.run(10);
   assert.equal(first(a, 'refer-response')?.status, 603);
+  // A listener that never decides: refused after REFER_DECISION_MS.
+  bob.incoming[0]!.session.hasListeners = () => true;
+  const mark = w.clock.now();
+  call.refer('sip:dave@192.0.2.30');
+  await w.run(20_000);
+  const refusals = a.filter((e) => e.type === 'refer-response');
+  assert.equal(refusals.length, 2);
+  const r603 = w.net.log.filter((p) => p.text.startsWith('SIP/2.0 603'));
+  assert.equal(r603[1]!.at - mark, 16_000);
   const peer = await rawPeer(w, '192.0.2.40');
   peer.send(['REFER sip:bob@192.0.2.20 SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.40;branch=z9hG4bKref1', 'Max-Forwards: 70', 'From: <sip:x@192.0.2.40>;tag=x1',
     'To: <sip:bob@192.0.2.20>', 'Call-ID: r1@x', 'CSeq: 1 REFER', 'Contact: <sip:x@192.0.2.40>', 'Refer-To: <sip:evil@192.0.2.40>', 'Content-Length: 0', '', ''].join('\r\n'), { host: '192.0.2.20' });
