@@ -1,4 +1,5 @@
 // phone/: accounts, calls and their features, the command table, the library API.
+export { startPhone, type StartPhoneOptions } from './start-phone.js';
 export { Phone, type PhoneOptions, type PhoneEvents, type DialOptions } from './phone.js';
 export { Account, headerAutoAnswerMs, type AccountSettings, type IncomingDecision } from './account.js';
 export { Call, type CallContext } from './call.js';

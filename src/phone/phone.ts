@@ -55,6 +55,8 @@ export interface PhoneEvents {
   registration: [RegistrationEvent];
   /** An INVITE refused before ringing (scanner defense, DND, busy, forwarding). */
   refused: [{ from: string; source: string; status: number; reason: string }];
+  /** close() finished. */
+  closed: [];
 }
 
 export interface DialOptions {
@@ -276,6 +278,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
     await this.account?.stop();
     this.agent.close();
     for (const u of this.unsubscribe.splice(0)) u();
+    this.emit('closed');
   }
 }
 
