@@ -1,6 +1,7 @@
 // `handset register`: registers one account and keeps it registered until SIGINT/SIGTERM (or,
 // with --once, registers, reports and unregisters). Composes net + sip, hence it lives in app/.
 import { createSocket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command, CommandIO } from '../cli/index.js';
@@ -31,11 +32,13 @@ function listenArg(text: string | undefined): { host: string | undefined; port: 
   return { host, port };
 }
 
-/** The local address the OS would use towards `host` (a connected UDP socket sends nothing). */
-function localAddressToward(host: string): Promise<string | undefined> {
+/** The local address the OS would use towards `name` (a connected UDP socket sends nothing). */
+async function localAddressToward(name: string): Promise<string | undefined> {
+  // A domain: any of its addresses tells which interface we would use (RFC 3263 runs later).
+  const host = isIP(name) !== 0 ? name : (await lookup(name).catch(() => undefined))?.address;
+  if (host === undefined) return undefined;
   return new Promise((resolve) => {
     const family = isIP(host);
-    if (family === 0) return resolve(undefined);
     const s = createSocket(family === 6 ? 'udp6' : 'udp4');
     s.once('error', () => {
       s.close();
