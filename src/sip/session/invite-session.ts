@@ -183,8 +183,6 @@ export class InviteSession implements InviteSessionLike {
   /** @internal an in-dialog request (or PRACK/UPDATE in an early dialog). */
   receive(incoming: IncomingRequest): void {
     const req = incoming.request;
-    // An ACK handed up by the stack (the transport path may have delivered it already: idempotent).
-    if (req.method === 'ACK') return this.receiveAck(req);
     if (this.state === 'terminated') return this.respond(incoming, 481);
     switch (req.method) {
       case 'BYE':

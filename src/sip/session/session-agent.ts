@@ -1,9 +1,9 @@
 // The INVITE-session user agent on a SipStack: places calls, takes incoming INVITEs (with
 // Replaces, RFC 3891 §3), routes in-dialog requests, CANCELs and ACKs to their sessions,
 // refuses out-of-dialog REFER (RFC 3515 §2.4.2 leaves it to policy: 403).
-import type { TransportEvent, TransportKind } from '../../net/index.js';
+import type { TransportKind } from '../../net/index.js';
 import type { Dialog } from '../dialog/index.js';
-import { HeaderId, parseMessage, parseUri, type SipMessage } from '../message/index.js';
+import { HeaderId, parseUri, type SipMessage } from '../message/index.js';
 import type { DigestClient } from '../auth/index.js';
 import type { TimerConfig } from '../transaction/index.js';
 import type { ArrivalInfo } from '../transport/index.js';
@@ -97,7 +97,11 @@ export class SessionAgent {
       ended: (owner) => this.forget(owner as InviteSession),
     };
     this.unsubscribe.push(stack.onRequest((incoming) => this.onRequest(incoming)));
-    this.unsubscribe.push(stack.onTransport((e) => this.onTransport(e)));
+    // §13.3.1.4: the ACK of a 2xx matches no transaction; the stack hands it over with its dialog.
+    this.unsubscribe.push(stack.onAck((ack, dialog) => {
+      const session = dialog === undefined ? undefined : this.byDialog.get(dialog.key);
+      session?.receiveAck(ack);
+    }));
   }
 
   /** Live sessions. */
@@ -222,18 +226,5 @@ export class SessionAgent {
       return s;
     }
     return 481;
-  }
-
-  /**
-   * ACKs for 2xx never reach the TU through SipStack.onRequest (they match no transaction), so
-   * the agent reads them from the transport events (RFC 3261 §13.3.1.4, RFC 6026 §7.1).
-   */
-  private onTransport(e: TransportEvent): void {
-    if (e.kind !== 'message' || e.bytes.length < 4 || e.bytes.toString('latin1', 0, 4) !== 'ACK ') return;
-    const r = parseMessage(e.bytes, { datagram: true });
-    if (r.kind !== 'ok' || !r.message.isRequest) return;
-    const dialog = this.ctx.stack.dialogs.findForRequest(r.message);
-    const session = dialog === undefined ? undefined : this.byDialog.get(dialog.key);
-    session?.receiveAck(r.message);
   }
 }
