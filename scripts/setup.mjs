@@ -16,3 +16,4 @@ if (!existsSync(join(root, 'node_modules')) || mtime('package-lock.json') > mtim
   run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
 }
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+run(process.execPath, [join(root, 'scripts/build-ui.mjs')]);
