@@ -2,7 +2,7 @@
 // usrloc proves the binding; wrong passwords fail clearly; a registrar restart is survived.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { hasIpv6Loopback, skipUnless } from '../../support/peers/env.js';
 import { startKamailio, type Kamailio } from '../../support/peers/kamailio.js';
 import type { TransportKind } from '../../../src/net/index.js';
@@ -84,6 +84,51 @@ describe('registration against kamailio', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^registered sip:carol@127\\.0\\.0\\.1 via tcp 127\\.0\\.0\\.1:${k.tcpPort}, expires 300 s`, 'm'));
     assert.match(r.stdout, /^unregistered sip:carol@127\.0\.0\.1$/m);
+  });
+
+  test('handset register stays registered and refreshes until SIGINT, then unregisters (exit 0)', async () => {
+    const child = spawn(process.execPath, [handsetMain, 'register', '--user', 'sip:bob@127.0.0.1', '--proxy', k.proxyUri('udp'), '--expires', '10', '--json'], {
+      env: { ...process.env, HANDSET_PASSWORD: 'bob-secret' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const events: Array<Record<string, unknown> & { at: number }> = [];
+    let buf = '';
+    const seen = (pred: (e: Record<string, unknown>) => boolean, ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out; events ${JSON.stringify(events)}`)), ms);
+        const check = () => {
+          if (events.some(pred)) {
+            clearTimeout(timer);
+            child.stdout!.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout!.on('data', check);
+        check();
+      });
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        events.push({ ...(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>), at: Date.now() });
+        buf = buf.slice(nl + 1);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await seen((e) => e['event'] === 'registered' && e['refresh'] === false, 10_000);
+      await k.waitForBinding((b) => b.some((x) => x.aor === 'bob'));
+      // Refreshed before the 10 s run out: half-way for short bindings.
+      await seen((e) => e['event'] === 'registered' && e['refresh'] === true, 10_000);
+      const [first, refresh] = events.filter((e) => e['event'] === 'registered');
+      const gap = refresh!.at - first!.at;
+      assert.ok(gap >= 4500 && gap <= 6500, `refresh after ${gap} ms`);
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.equal(events.at(-1)!['event'], 'unregistered');
+      await k.waitForBinding((b) => !b.some((x) => x.aor === 'bob'));
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   test('wrong password: clear error, exit 1, password never printed', async () => {
