@@ -45,6 +45,8 @@ export interface SessionAgentOptions {
   timers?: TimerConfig;
   /** [0, 1) for glare back-off and Retry-After (tests fix it). */
   random?: () => number;
+  /** Several agents on one stack (accounts): an agent takes only the new INVITEs this says are its own. */
+  accepts?: (request: SipMessage) => boolean;
 }
 
 export interface IncomingCall {
@@ -156,6 +158,7 @@ export class SessionAgent {
     }
     switch (req.method) {
       case 'INVITE':
+        if (this.options.accepts !== undefined && !this.options.accepts(req)) return false;
         this.onInvite(incoming);
         return true;
       case 'CANCEL': {

@@ -209,3 +209,29 @@ test('RFC 3263 failover: a refused TCP target, then a 503, then the third target
   assert.deepEqual(invites.map((p) => `${p.to.transport} ${p.to.host}`), ['tcp 192.0.2.99', 'udp 192.0.2.30', 'udp 192.0.2.20']);
   assert.deepEqual(invites.map((p) => /CSeq: (\d+)/.exec(p.text)![1]), ['1', '2', '3']);
 });
+
+test('two agents on one stack: each takes the INVITEs for its user, BYE reaches the right one', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const bob = await w.phone('bob', '192.0.2.20', { accepts: (r) => r.requestUri?.scheme === 'sip' && (r.requestUri as { user?: string }).user === 'bob' });
+  const { SessionAgent } = await import('../../../../src/sip/session/index.js');
+  const carolCalls: string[] = [];
+  const carol = new SessionAgent({ stack: bob.stack, identity: '<sip:carol@192.0.2.20>', accepts: (r) => (r.requestUri as { user?: string }).user === 'carol' });
+  carol.onIncoming((c) => {
+    carolCalls.push(c.request.requestUriText);
+    c.session.accept({ body: sdp('c') });
+  });
+  const toCarol = alice.agent.call({ target: 'sip:carol@192.0.2.20', offer: sdp('o') });
+  const ac = record(toCarol);
+  await w.run(10);
+  assert.deepEqual(carolCalls, ['sip:carol@192.0.2.20']);
+  assert.equal(bob.incoming.length, 0);
+  assert.equal(toCarol.state, 'confirmed');
+  const { inc } = await establish(w, alice, bob);
+  assert.equal(bob.incoming.length, 1);
+  toCarol.bye();
+  await w.run(10);
+  assert.equal(ended(ac)?.reason, 'local-bye');
+  assert.equal(carol.active.length, 0);
+  assert.equal(inc.state, 'confirmed');
+});
