@@ -48,7 +48,7 @@ export class UacInvite {
       failed: (why, detail) => {
         if (this.final) return;
         this.final = true;
-        this.s.end(this.cancelWanted ? 'cancelled' : why === 'timeout' ? 'timeout' : why, undefined, detail);
+        this.s.end(this.noAnswer ? 'no-answer' : this.cancelWanted ? 'cancelled' : why, undefined, detail);
       },
     }, (sent) => {
       this.sent = sent;
