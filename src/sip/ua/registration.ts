@@ -91,8 +91,10 @@ export class Registration {
   async stop(): Promise<void> {
     this.clearTimer();
     const bound = this.binding !== undefined && this.targets?.current() !== undefined;
+    // A first REGISTER still in flight may yet create a binding: its answer decides.
+    const pending = !bound && this.inFlight !== undefined && this.targets?.current() !== undefined;
     this.stopKeepAlive();
-    if (!bound) {
+    if (!bound && !pending) {
       this.finish('unregistered');
       return;
     }
@@ -101,7 +103,7 @@ export class Registration {
     await new Promise<void>((resolve) => {
       this.stopWaiter = resolve;
       this.timer = this.stack.clock.setTimer(this.options.unregisterTimeoutMs ?? 5000, () => this.unregistered(false, 'no answer to the un-REGISTER'));
-      this.sendRegister(0);
+      if (bound) this.sendRegister(0);
     });
   }
 
@@ -203,9 +205,13 @@ export class Registration {
     const unregistering = this.state === 'unregistering';
     const status = res.status;
     if (status >= 200 && status < 300) {
+      // Stopped while the first REGISTER was out: it bound us, so remove that binding now.
+      if (unregistering && expires > 0) return this.sendRegister(0);
       if (unregistering) return this.unregistered(true, undefined);
       return this.onRegistered(res, sent);
     }
+    // Stopped before anything was bound: nothing to remove.
+    if (unregistering && expires > 0) return this.unregistered(true, undefined);
     if (status === 401 || status === 407) {
       const answer = this.digest.answer(
         { wwwAuthenticate: res.get(HeaderId.WwwAuthenticate) ?? [], proxyAuthenticate: res.get(HeaderId.ProxyAuthenticate) ?? [] },

@@ -213,3 +213,33 @@ test('outbound + GRUU over TCP: flow keep-alive from Flow-Timer, pub/temp GRUU, 
   assert.equal(ka.length, 2);
   assert.notEqual(ka[1]!.target.connectionId, ka[0]!.target.connectionId);
 });
+
+test('stop() while the first REGISTER is still out: its binding is removed as soon as it exists', async () => {
+  // The registrar sits on the authenticated REGISTER until its first retransmission (0.5 s).
+  const s = await setup({ script: (_r, n) => (n === 2 ? 'ignore' : undefined) });
+  const reg = s.register();
+  await runFor(s.net, 100);
+  assert.equal(reg.state, 'registering');
+  const done = reg.stop();
+  await runFor(s.net, 1000);
+  await done;
+  const sent = s.registrar.registers.map((r) => [r.at / 1000, r.request.header(HeaderId.Expires)]);
+  assert.deepEqual(sent, [[0, '600'], [0, '600'], [0.5, '600'], [0.5, '0']]);
+  assert.deepEqual(s.events.map((e) => e.type), ['unregistered']);
+  assert.equal(s.registrar.bindings.size, 0);
+  assert.equal(s.events.at(-1)?.type, 'unregistered');
+  assert.equal(reg.state, 'unregistered');
+});
+
+test('stop() before anything was sent or bound: no REGISTER at all', async () => {
+  const s = await setup({ script: () => 'ignore' });
+  const reg = s.register();
+  await runFor(s.net, 40_000);
+  // Waiting for the back-off retry: nothing bound, nothing in flight.
+  assert.equal(reg.state, 'waiting');
+  const before = s.registrar.registers.length;
+  await reg.stop();
+  await runFor(s.net, 3600_000);
+  assert.equal(s.registrar.registers.length, before);
+  assert.equal(reg.state, 'unregistered');
+});
