@@ -69,6 +69,7 @@ export class SipMessage {
   private callIdText: string | undefined = undefined;
   private typed: unknown[] | undefined = undefined;
   private text: string | undefined = undefined;
+  private uriValue: Uri | null | undefined = undefined;
   /** @internal */ bodyBytes: Buffer | undefined = undefined;
 
   constructor(buf: Buffer, isRequest: boolean, method: string, status: number, cseq: number) {
@@ -91,8 +92,11 @@ export class SipMessage {
   /** The Request-URI parsed; undefined for responses or when it does not parse. */
   get requestUri(): Uri | undefined {
     if (!this.isRequest) return undefined;
-    const r = parseUri(this.requestUriText);
-    return r.ok ? r.value : undefined;
+    if (this.uriValue === undefined) {
+      const r = parseUri(this.requestUriText);
+      this.uriValue = r.ok ? r.value : null;
+    }
+    return this.uriValue ?? undefined;
   }
 
   /** The Reason-Phrase of a response (UTF-8), '' for requests. */
