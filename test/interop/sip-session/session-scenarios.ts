@@ -219,3 +219,43 @@ ${sdpFor('sendonly')}]]></send>
   <recv request="BYE" />
 ${uasHead('200 OK', false)}
 </scenario>`;
+
+/** sipp calls Handset requiring 100rel: PRACKs the reliable 183 (RAck from its RSeq), then ACK and BYE. */
+export const prackUac = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="INVITE with Require: 100rel">
+  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Max-Forwards: 70
+Require: 100rel
+${sdpFor('sendrecv')}]]></send>
+  <recv response="100" optional="true" />
+  <recv response="183">
+    <action>
+      <ereg regexp="RSeq: *([0-9]+)" search_in="msg" check_it="true" assign_to="rline,rseq" />
+      <ereg regexp="Contact: *.(sip:[^>]*)" search_in="msg" check_it="true" assign_to="cline,contact" />
+    </action>
+  </recv>
+  <Reference variables="rline,cline" />
+${uacHeaders('PRACK', 2, 'RAck: [$rseq] 1 INVITE\nContent-Length: 0\n\n')}
+  <recv response="200" />
+  <recv response="200" />
+  <send><![CDATA[
+ACK [$contact] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+${uacHeaders('BYE', 3, 'Content-Length: 0\n\n')}
+  <recv response="200" />
+</scenario>`;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { skipUnless } from '../../support/peers/env.js';
 import { runSipp, startSippUas } from '../../support/peers/sipp.js';
 import { nextEvent, sdpBody, startPhone } from './phone-under-test.js';
-import { cancelUas, glareUas, midCallUac, prackUas } from './session-scenarios.js';
+import { cancelUas, glareUas, midCallUac, prackUac, prackUas } from './session-scenarios.js';
 
 const skip = skipUnless('sipp');
 
@@ -116,4 +116,25 @@ test('491 from sipp: Handset (Call-ID owner) retries its re-INVITE 2.1-4 s later
   const invites = server.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith('INVITE'));
   const gap = invites[2]!.timeMs - invites[1]!.timeMs;
   assert.ok(gap >= 2100 && gap <= 4100, `retry after ${gap} ms`);
+});
+
+test('sipp UAC requires 100rel: Handset sends a reliable 183, waits for the PRACK, then its 200', { skip }, async (t) => {
+  const phone = await startPhone();
+  t.after(() => phone.close());
+  const ended = new Promise<string>((resolve) => {
+    phone.agent.onIncoming(({ session }) => {
+      session.on((e) => {
+        if (e.type === 'ended') resolve(e.reason);
+      });
+      session.progress(183, { body: sdpBody(40014) });
+      session.accept();
+    });
+  });
+  const r = await runSipp({ t, scenario: { xml: prackUac }, remote: `127.0.0.1:${phone.port}`, calls: 1, timeoutS: 20, service: 'handset' });
+  assert.equal(r.exitCode, 0, r.errors + r.stdout.slice(-3000));
+  assert.equal(await ended, 'remote-bye');
+  const got = r.messages.filter((m) => m.direction === 'received').map((m) => /CSeq: (\d+ \w+)/.exec(m.text)?.[1] + ' ' + m.firstLine.split(' ')[1]);
+  assert.deepEqual(got.filter((l) => !l.endsWith('100')), ['1 INVITE 183', '2 PRACK 200', '1 INVITE 200', '3 BYE 200']);
+  const p183 = r.messages.find((m) => m.direction === 'received' && m.firstLine.includes(' 183 '))!;
+  assert.match(p183.text, /Require: 100rel/);
 });
