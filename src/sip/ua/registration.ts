@@ -6,7 +6,7 @@ import {
   resolveSipTargets, systemResolver, TargetList, type Destination, type KeepAliveHandle, type NetError, type NetErrorCode, type ServerTarget, type SipTargetQuery,
   type TransportEvent, type TransportKind,
 } from '../../net/index.js';
-import { HeaderId, formatUri, parseUri, type SipMessage, type SipUri, type Uri } from '../message/index.js';
+import { HeaderId, formatUri, parseUri, withUriParam, type SipMessage, type SipUri, type Uri } from '../message/index.js';
 import { DigestClient, type DigestAttempt } from '../auth/index.js';
 import { bareHost } from '../transport/index.js';
 import { backoffDelayMs, defaultBackoff, type BackoffConfig } from './backoff.js';
@@ -179,7 +179,8 @@ export class Registration {
       ['Supported', 'outbound, gruu, path'],
       ['Allow', this.stack.capabilities.allow.join(', ')],
     ];
-    const route = this.account.proxy !== undefined ? [['Route', `<${formatUri(this.account.proxy)};lr>`] as const] : [];
+    // §8.1.2: an outbound proxy goes in Route as a loose router.
+    const route = this.account.proxy !== undefined ? [['Route', `<${formatUri(withUriParam(this.account.proxy, 'lr', null))}>`] as const] : [];
     let authLines = auth;
     if (authLines.length === 0) {
       // Pre-emptive credentials with the nonce of the last challenge (nc counts on).
@@ -189,6 +190,7 @@ export class Registration {
       }
     }
     const purposeExpires = expires;
+    // The callbacks run later (the transport is asynchronous), after `sent` is assigned.
     this.inFlight = this.stack.sendRequest(
       { method: 'REGISTER', uri: ruri, headers: [...headers.slice(0, 4), ...route, ...headers.slice(4), ...authLines] },
       this.destinationFor(target),

@@ -243,3 +243,11 @@ test('stop() before anything was sent or bound: no REGISTER at all', async () =>
   assert.equal(s.registrar.registers.length, before);
   assert.equal(reg.state, 'unregistered');
 });
+
+test('an outbound proxy goes in Route as a loose router (once, even when the URI has lr)', async () => {
+  const s = await setup();
+  s.register({ proxy: sip('sip:192.0.2.10:5060;lr;transport=udp') });
+  await runFor(s.net, 10);
+  assert.equal(s.registrar.registers[0]!.request.header(HeaderId.Route), '<sip:192.0.2.10:5060;transport=udp;lr>');
+  assert.equal(s.events[0]!.type, 'registered');
+});
