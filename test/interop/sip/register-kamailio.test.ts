@@ -164,9 +164,9 @@ describe('registration against kamailio', { skip }, () => {
       const restartedAt = Date.now();
       await k.start();
       const again = await h.waitFor((e) => e.type === 'registered', 10_000, mark);
-      // The longest wait is max-time (1.6 s) plus one REGISTER exchange.
+      // The longest wait is max-time (1.6 s) plus one REGISTER exchange (slack for a busy host).
       const took = again.atMs - restartedAt;
-      assert.ok(took <= backoff.maxMs + 1000, `re-registered ${took} ms after the restart`);
+      assert.ok(took <= backoff.maxMs + 2000, `re-registered ${took} ms after the restart`);
       const waits = h.events.slice(mark).flatMap((e) => (e.type === 'registration-failed' && e.retryInMs ? [e.retryInMs] : []));
       for (const [i, w] of waits.entries()) {
         const ceiling = Math.min(backoff.maxMs, backoff.baseAllFailedMs * 2 ** (i + 1));

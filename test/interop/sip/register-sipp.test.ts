@@ -67,7 +67,7 @@ test('sipp registrar: 503 with Retry-After: 2 → next REGISTER 2 s later', { sk
   assert.deepEqual([failed.status, failed.retryInMs, failed.permanent], [503, 2000, false]);
   const regs = registersReceived(server);
   const gap = regs[1]!.timeMs - regs[0]!.timeMs;
-  assert.ok(gap >= 1950 && gap <= 2300, `gap ${gap} ms`);
+  assert.ok(gap >= 1950 && gap <= 2600, `gap ${gap} ms`);
 });
 
 test('sipp registrar ignoring the first 5 REGISTERs: retransmissions at Timer E instants', { skip }, async (t) => {
@@ -78,9 +78,9 @@ test('sipp registrar ignoring the first 5 REGISTERs: retransmissions at Timer E 
   assert.equal(regs.length, 6);
   const t0 = regs[0]!.timeMs;
   const offsets = regs.map((r) => (r.timeMs - t0) / 1000);
-  // T1 = 500 ms, doubling up to T2 = 4 s: 0, 0.5, 1.5, 3.5, 7.5, 11.5.
+  // T1 = 500 ms, doubling up to T2 = 4 s: 0, 0.5, 1.5, 3.5, 7.5, 11.5 (± 250 ms of scheduling on a busy CI host).
   const want = [0, 0.5, 1.5, 3.5, 7.5, 11.5];
-  for (const [i, w] of want.entries()) assert.ok(Math.abs(offsets[i]! - w) <= 0.12, `retransmission ${i} at ${offsets[i]} s, want ${w} s`);
+  for (const [i, w] of want.entries()) assert.ok(Math.abs(offsets[i]! - w) <= 0.25, `retransmission ${i} at ${offsets[i]} s, want ${w} s`);
   // Each is the same request: one branch, one CSeq.
   assert.equal(new Set(regs.map((r) => /branch=([^;\r\n]+)/.exec(r.text)?.[1])).size, 1);
 });
