@@ -151,6 +151,9 @@ export class UasInvite {
     if (body !== undefined) {
       if (this.s.remote === undefined) this.offeredIn = '2xx';
       this.s.local = body;
+    } else if (this.s.local === undefined) {
+      // §13.2.1: the 2xx to an offerless INVITE must offer.
+      throw new Error('accept() of an offerless INVITE needs an offer (a body, or hooks)');
     }
     const timer = this.s.sessionTimer.onRequest(this.request);
     if (timer.kind === 'reject') return this.reject(timer.status, undefined, timer.headers);
