@@ -34,6 +34,8 @@ export class UasInvite {
   /** RFC 3262 §3: a 2xx waits for the PRACK of a reliable 1xx that carried SDP. */
   private deferredAccept: (() => void) | undefined;
   private readonly queued: Array<() => void> = [];
+  /** Our answer went in a reliable 1xx: the 2xx carries no SDP (RFC 3262 §5); after an unreliable 183 it repeats it. */
+  private answerFinal = false;
   /** We offered in a reliable 1xx or the 2xx (offerless INVITE): the PRACK or ACK answers. */
   private offeredIn: '1xx' | '2xx' | undefined;
 
@@ -86,6 +88,7 @@ export class UasInvite {
       const rseq = ++this.rseq;
       const offer = o.body !== undefined && this.s.remote === undefined;
       if (offer) this.offeredIn = '1xx';
+      else if (o.body !== undefined) this.answerFinal = true;
       this.unacked = { rseq, offer, sdp: o.body !== undefined };
       const lines: HeaderLines = [...headers, ['Require', '100rel'], ['RSeq', String(rseq)]];
       const t = this.ctx.sender.timers;
@@ -140,6 +143,8 @@ export class UasInvite {
       return;
     }
     let body = o.body;
+    // §13.2.1: an answer given only in an unreliable 183 is not final: the 2xx carries it again.
+    if (body === undefined && this.s.remote !== undefined && this.s.local !== undefined && !this.answerFinal && this.offeredIn === undefined) body = this.s.local;
     if (body === undefined && this.offeredIn === undefined && this.s.local === undefined) {
       // No answer given: ask the hooks (offerless INVITE → our offer, else our answer).
       if (this.s.remote === undefined) body = this.s.hooks?.createOffer();

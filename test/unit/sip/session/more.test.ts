@@ -235,3 +235,22 @@ test('two agents on one stack: each takes the INVITEs for its user, BYE reaches 
   assert.equal(carol.active.length, 0);
   assert.equal(inc.state, 'confirmed');
 });
+
+test('an answer sent in an unreliable 183 is repeated in the 200; after a reliable 183 the 200 has no SDP', async () => {
+  for (const reliable of [false, true]) {
+    const w = world();
+    const alice = await w.phone('alice', '192.0.2.10');
+    const bob = await w.phone('bob', '192.0.2.20');
+    const call = alice.agent.call({ target: 'sip:bob@192.0.2.20', offer: sdp('o') });
+    await w.run(10);
+    const inc = bob.incoming[0]!.session;
+    inc.progress(183, { body: sdp('early-answer'), reliable });
+    await w.run(10);
+    inc.accept();
+    await w.run(10);
+    const ok = w.net.log.find((p) => p.text.startsWith('SIP/2.0 200') && /CSeq: 1 INVITE/.test(p.text))!;
+    assert.equal(ok.text.endsWith('early-answer'), !reliable, `reliable=${reliable}`);
+    assert.equal(call.state, 'confirmed');
+    assert.equal(call.remote?.body.toString(), 'early-answer');
+  }
+});
