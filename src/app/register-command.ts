@@ -6,7 +6,9 @@ import type { Command } from '../cli/index.js';
 export const registerCommand: Command = {
   name: 'register',
   summary: 'register an account and stay registered until interrupted (--once: register, report, unregister)',
-  usage: 'register --user <sip-uri> --password <pw> [--proxy <sip-uri>] [--transport udp|tcp|tls|ws|wss] [--listen <host:port>] [--once] [--json]',
+  usage:
+    'register --user <sip-uri> --password <pw> [--proxy <sip-uri>] [--transport udp|tcp|tls|ws|wss] [--listen <host:port>] [--once] [--json]' +
+    ' [--expires <s>] [--realm <realm>] [--ca <pem-file>] [--pin <sha256>]',
   options: {
     user: { type: 'string' },
     password: { type: 'string' },
