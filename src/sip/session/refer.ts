@@ -110,7 +110,15 @@ export class Referral {
   private notifier(referCseq: number): ReferProgress {
     let done = false;
     const first = this.referCount++ === 0;
-    return {
+    const progress: ReferProgress = {
+      follow: (call) => {
+        const off = call.on((e) => {
+          if (e.type === 'progress' && e.status > 100) progress.notify(e.status, e.reason);
+          else if (e.type === 'answered') progress.notify(200, 'OK');
+          else if (e.type === 'ended') progress.notify(e.status !== undefined && e.status >= 300 ? e.status : 487, e.status !== undefined && e.status >= 300 ? e.text : 'Request Terminated');
+          if (done) off();
+        });
+      },
       notify: (status, reason = reasonPhrase(status)) => {
         const dialog = this.s.dialog;
         if (done || dialog === undefined || this.s.state === 'terminated') return;
@@ -125,6 +133,7 @@ export class Referral {
         this.s.sendInDialog(dialog, 'NOTIFY', headers, { contentType: SIPFRAG, body: Buffer.from(formatSipfrag(status, reason)) }, () => undefined);
       },
     };
+    return progress;
   }
 
   private referCount = 0;

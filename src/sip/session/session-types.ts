@@ -52,6 +52,8 @@ export interface IncomingRefer {
 export interface ReferProgress {
   /** Sends a NOTIFY with a sipfrag of `status`; a final status ends the subscription. */
   notify(status: number, reason?: string): void;
+  /** Reports the call made for the REFER: its 1xx, 200 when answered, its failure status when it ends unanswered. */
+  follow(call: { on(listener: (e: SessionEvent) => void): () => void }): void;
 }
 
 export type SessionEvent =

@@ -125,10 +125,7 @@ test('blind transfer: REFER with Referred-By, 202, NOTIFY sipfrag 100/180/200 fr
   assert.equal(refer?.referredBy, '<sip:alice@192.0.2.10>');
   const progress = refer!.accept();
   const transfer = bob.agent.call({ target: refer!.referToUri, offer: sdp('o2'), referredBy: refer!.referredBy! });
-  transfer.on((e) => {
-    if (e.type === 'progress') progress.notify(e.status, e.reason);
-    if (e.type === 'answered') progress.notify(200, 'OK');
-  });
+  progress.follow(transfer);
   await w.run(10);
   carol.incoming[0]!.session.progress(180);
   await w.run(10);
@@ -214,4 +211,23 @@ test('INVITE with Replaces naming no dialog gets 481; early-only on a confirmed 
   assert.equal(ended(e1)?.status, 481);
   assert.equal(ended(e2)?.status, 486);
   assert.equal(bob.incoming.length, 1);
+});
+
+test('REFER progress follows a failing call: NOTIFY with its 486, subscription terminated', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const bob = await w.phone('bob', '192.0.2.20');
+  const carol = await w.phone('carol', '192.0.2.30');
+  const { call, inc, a } = await establish(w, alice, bob);
+  inc.on((e) => {
+    if (e.type !== 'refer') return;
+    const progress = e.refer.accept();
+    progress.follow(bob.agent.call({ target: e.refer.referToUri, offer: sdp('o2') }));
+  });
+  call.refer('sip:carol@192.0.2.30');
+  await w.run(10);
+  carol.incoming[0]!.session.reject(486);
+  await w.run(10);
+  const notes = a.filter((e) => e.type === 'notify').map((e) => (e.type === 'notify' ? [e.sipfrag?.status, e.sipfrag?.reason, e.final] : []));
+  assert.deepEqual(notes, [[100, 'Trying', false], [486, 'Busy Here', true]]);
 });
