@@ -16,17 +16,21 @@ export interface PhoneUnderTest {
   close(): Promise<void>;
 }
 
-export async function startPhone(options: Partial<SessionAgentOptions> = {}): Promise<PhoneUnderTest> {
+export async function startPhone(options: Partial<SessionAgentOptions> = {}, kinds: Array<'udp' | 'tcp'> = ['udp']): Promise<PhoneUnderTest> {
   const clock = new SystemClock();
   const transport: NetTransport = createNetTransport({ framer: () => new StreamFramer(), clock });
   const stack = new SipStack({ transport, clock, capabilities: sessionCapabilities, userAgent: 'Handset/interop' });
-  const r = await stack.listen({ transport: 'udp', address: '127.0.0.1', port: 0 });
-  if (!r.ok) throw new Error(`listen: ${r.error.message}`);
-  const agent = new SessionAgent({ stack, identity: `<sip:handset@127.0.0.1:${r.value.port}>`, contactUser: 'handset', ...options });
+  let port = 0;
+  for (const kind of kinds) {
+    const r = await stack.listen({ transport: kind, address: '127.0.0.1', port: 0 });
+    if (!r.ok) throw new Error(`listen ${kind}: ${r.error.message}`);
+    port ||= r.value.port;
+  }
+  const agent = new SessionAgent({ stack, identity: `<sip:handset@127.0.0.1:${port}>`, contactUser: 'handset', ...options });
   return {
     stack,
     agent,
-    port: r.value.port,
+    port,
     async close() {
       agent.close();
       stack.close();
