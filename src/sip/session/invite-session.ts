@@ -188,7 +188,7 @@ export class InviteSession implements InviteSessionLike {
       case 'BYE':
         this.respond(incoming, 200);
         this.uas?.byeBeforeAnswer();
-        return this.end('remote-bye', undefined, 'the peer hung up');
+        return this.end('remote-bye', undefined, req.header(HeaderId.Reason) ?? 'the peer hung up');
       case 'INVITE':
         return this.offers.receive(incoming);
       case 'UPDATE':
@@ -215,7 +215,8 @@ export class InviteSession implements InviteSessionLike {
   /** @internal a CANCEL for our INVITE server transaction. */
   receiveCancel(incoming: IncomingRequest): void {
     this.respond(incoming, 200);
-    this.uas?.cancelled();
+    // RFC 3326: e.g. `SIP;cause=200;text="Call completed elsewhere"` tells a missed call from one taken elsewhere.
+    this.uas?.cancelled(incoming.request.header(HeaderId.Reason));
   }
 
   private receiveInfo(incoming: IncomingRequest): void {

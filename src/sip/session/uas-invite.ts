@@ -212,11 +212,11 @@ export class UasInvite {
   }
 
   /** §9.2: the caller cancelled: 487 for the INVITE (the CANCEL got its 200). */
-  cancelled(): void {
+  cancelled(reason: string | undefined): void {
     if (this.final) return;
     this.final = true;
     this.send(487, undefined, [], undefined);
-    this.s.end('remote-cancelled', 487, 'the caller cancelled');
+    this.s.end('remote-cancelled', 487, reason ?? 'the caller cancelled');
   }
 
   /** §15: a BYE in the early dialog ends the INVITE with 487. */

@@ -18,6 +18,7 @@ test('CANCEL after 180: 200 to CANCEL, 487 to INVITE, both sides end cancelled',
   assert.equal(ended(a)?.reason, 'cancelled');
   assert.equal(ended(a)?.status, 487);
   assert.equal(ended(b)?.reason, 'remote-cancelled');
+  assert.equal(ended(b)?.text, 'the caller cancelled');
   const wire = lines(w.wire()).filter((l) => !l.endsWith('100 Trying'));
   assert.deepEqual(wire, ['192.0.2.10 INVITE', '192.0.2.20 180 Ringing', '192.0.2.10 CANCEL', '192.0.2.20 200 OK', '192.0.2.20 487 Request Terminated', '192.0.2.10 ACK']);
 });

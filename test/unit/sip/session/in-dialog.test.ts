@@ -140,9 +140,10 @@ test('BYE from the callee, and 481 for a BYE in an unknown dialog', async () => 
   const alice = await w.phone('alice', '192.0.2.10');
   const bob = await w.phone('bob', '192.0.2.20');
   const { inc, a } = await establish(w, alice, bob);
-  inc.bye();
+  inc.bye([['Reason', 'Q.850;cause=16;text="Normal call clearing"']]);
   await w.run(10);
   assert.equal(ended(a)?.reason, 'remote-bye');
+  assert.equal(ended(a)?.text, 'Q.850;cause=16;text="Normal call clearing"');
   assert.deepEqual(types(a), ['answered', 'ended remote-bye']);
   const bye = w.net.log.find((p) => p.text.startsWith('BYE'))!;
   w.net.transports[1]!.send({ transport: 'udp', host: '192.0.2.10', port: 5060 }, Buffer.from(bye.text.replace(/branch=z9hG4bK\w+/, 'branch=z9hG4bKagain1').replace(/CSeq: \d+/, 'CSeq: 99')));
