@@ -98,6 +98,11 @@ export class Call extends EventEmitter<CallEvents> {
     return tap;
   }
 
+  /** Resolves with how the call ended (at once when it already has). */
+  whenEnded(): Promise<CallEnd> {
+    return this.end !== undefined ? Promise.resolve(this.end) : new Promise((resolve) => this.once('ended', resolve));
+  }
+
   /** @internal the phone binds the media once its port is open. */
   setMedia(media: CallMedia): void {
     this.media = media;
