@@ -12,6 +12,8 @@ import { PcmIteratorSource } from './pcm-iterator-devices.js';
 export interface PipeCommand {
   readonly command: string;
   readonly args: readonly string[];
+  /** The child's environment (default: ours), e.g. PULSE_SERVER for a private daemon. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface PulseAudioOptions {
@@ -19,6 +21,7 @@ export interface PulseAudioOptions {
   /** A PulseAudio source or sink name; '' or absent = the default device. */
   readonly device?: string;
   readonly latencyMs?: number;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const pulseArgs = (o: PulseAudioOptions, defaultLatencyMs: number): string[] => [
@@ -28,18 +31,18 @@ const pulseArgs = (o: PulseAudioOptions, defaultLatencyMs: number): string[] => 
 
 /** `parec` capturing mono s16le at the call rate. */
 export function parecCommand(o: PulseAudioOptions): PipeCommand {
-  return { command: 'parec', args: pulseArgs(o, 20) };
+  return { command: 'parec', args: pulseArgs(o, 20), ...(o.env ? { env: o.env } : {}) };
 }
 
 /** `pacat` playing mono s16le at the call rate. */
 export function pacatCommand(o: PulseAudioOptions): PipeCommand {
-  return { command: 'pacat', args: ['--playback', ...pulseArgs(o, 40)] };
+  return { command: 'pacat', args: ['--playback', ...pulseArgs(o, 40)], ...(o.env ? { env: o.env } : {}) };
 }
 
 /** Spawns and waits until the process runs (or could not start: a missing program is an `err`). */
 function startProcess(cmd: PipeCommand, stdio: ['ignore', 'pipe', 'ignore'] | ['pipe', 'ignore', 'ignore']): Promise<Result<ChildProcess>> {
   return new Promise((resolve) => {
-    const child = spawn(cmd.command, [...cmd.args], { stdio });
+    const child = spawn(cmd.command, [...cmd.args], { stdio, ...(cmd.env ? { env: { ...cmd.env } } : {}) });
     child.once('spawn', () => resolve(ok(child)));
     child.once('error', (e) => resolve(err(`${cmd.command}: ${e.message}`)));
   });
@@ -81,6 +84,11 @@ export class PipeAudioSource implements AudioSource {
   /** Samples waiting (the capture's lead over the reader). */
   get buffered(): number {
     return this.pcm.buffered;
+  }
+
+  /** Capture lost because the reader fell behind (the oldest gave way). */
+  get overflowed(): number {
+    return this.pcm.overflowed;
   }
 
   /** Silence while the capture has not delivered yet; false once the process has ended and drained. */
