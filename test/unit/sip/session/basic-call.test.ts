@@ -43,6 +43,10 @@ test('basic call: INVITE with offer, 180, 200 with answer, ACK, BYE from the cal
   assert.equal(bob.stack.dialogs.size, 0);
   assert.equal(alice.agent.active.length, 0);
   assert.equal(bob.agent.active.length, 0);
+  // Nothing left running once the transactions have ended.
+  await w.run(40_000);
+  assert.equal(w.clock.nextDue(), undefined);
+  assert.equal(alice.stack.transactionCount + bob.stack.transactionCount, 0);
 });
 
 test('late offer: offerless INVITE, offer in 200, answer in ACK', async () => {

@@ -72,6 +72,8 @@ test('CANCEL race: the 200 crosses the CANCEL, caller sends ACK then BYE', async
   await w.run(40_000);
   assert.equal(alice.stack.dialogs.size, 0);
   assert.equal(bob.stack.dialogs.size, 0);
+  assert.equal(w.clock.nextDue(), undefined, 'no timer left');
+  assert.equal(alice.agent.active.length + bob.agent.active.length, 0);
 });
 
 test('forking: two early dialogs with early media, first 2xx wins, the other 2xx is ACKed and BYEd', async () => {
