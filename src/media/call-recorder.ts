@@ -25,7 +25,11 @@ export class CallRecorder implements AudioTap {
   private readonly left: SampleFifo;
   private readonly right: SampleFifo;
   private file: WavFileRecorder | null = null;
+  /** The path being opened while start() awaits the file. */
+  private opening: string | null = null;
   private block = new Int16Array(0);
+  private leftScratch = new Int16Array(0);
+  private rightScratch = new Int16Array(0);
 
   constructor(options: CallRecorderOptions = {}) {
     this.sampleRate = options.sampleRate ?? 8000;
@@ -45,14 +49,11 @@ export class CallRecorder implements AudioTap {
 
   /** Starts a new recording into `path` (truncating it). An error if one is already running. */
   async start(path: string): Promise<Result<void>> {
-    if (this.file) return err(`already recording to ${this.file.path}`);
+    if (this.file || this.opening) return err(`already recording to ${this.file?.path ?? this.opening}`);
+    this.opening = path;
     const file = await WavFileRecorder.open(path, { sampleRate: this.sampleRate, channels: 2 });
+    this.opening = null;
     if (!file.ok) return file;
-    if (this.file) {
-      // start() raced with itself; keep the first.
-      await file.value.close();
-      return err(`already recording to ${(this.file as WavFileRecorder).path}`);
-    }
     this.left.clear();
     this.right.clear();
     this.file = file.value;
@@ -99,11 +100,15 @@ export class CallRecorder implements AudioTap {
   private emit(): void {
     const n = Math.min(this.left.length, this.right.length);
     if (n === 0 || !this.file) return;
-    if (this.block.length < n * 2) this.block = new Int16Array(n * 2);
-    const l = new Int16Array(n);
-    const r = new Int16Array(n);
-    this.left.shift(l);
-    this.right.shift(r);
+    if (this.block.length < n * 2) {
+      this.block = new Int16Array(n * 2);
+      this.leftScratch = new Int16Array(n);
+      this.rightScratch = new Int16Array(n);
+    }
+    const l = this.leftScratch;
+    const r = this.rightScratch;
+    this.left.shift(l, 0, n);
+    this.right.shift(r, 0, n);
     const out = this.block.subarray(0, n * 2);
     for (let i = 0; i < n; i++) {
       out[2 * i] = l[i]!;
