@@ -1,8 +1,9 @@
 /**
  * A WAV file written as audio comes (`--record file.wav`, call recording). Crash-safe: the header
- * goes out first with a data size of 0, which readers take as "to the end of the file" (see
- * parseWav), and every frame is handed to the OS as it arrives, so a process killed mid-call
- * leaves a playable file; `close` rewrites the header with the real sizes.
+ * goes out first with the RIFF and data sizes at 0xFFFFFFFF, the streaming writers' "length
+ * unknown" (parseWav and sox read such a file to its end; sox reads nothing when the size is 0),
+ * and every frame is handed to the OS as it arrives, so a process killed mid-call leaves a
+ * playable file; `close` rewrites the header with the real sizes.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { err, ok, type Result } from '../util/index.js';
@@ -12,6 +13,8 @@ import { WavFileSource } from './wav-file-source.js';
 
 /** Above this much queued audio (a stalled disk) new frames are dropped and counted. */
 const MAX_PENDING_BYTES = 4 << 20;
+/** RIFF/data size while recording: "unknown, read to the end". */
+const UNKNOWN_SIZE = 0xffffffff;
 
 export class WavFileRecorder implements AudioSink {
   readonly sampleRate: number;
@@ -43,6 +46,8 @@ export class WavFileRecorder implements AudioSink {
       file = await open(path, 'w');
       const header = Buffer.alloc(WAV_HEADER_SIZE);
       writeWavHeader(format, 0, header);
+      header.writeUInt32LE(UNKNOWN_SIZE, 4);
+      header.writeUInt32LE(UNKNOWN_SIZE, 40);
       await file.write(header, 0, header.length, 0);
     } catch (e) {
       return err(`${path}: ${(e as Error).message}`);

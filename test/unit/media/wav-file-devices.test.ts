@@ -63,7 +63,7 @@ test('WAV source: missing and malformed files are errors naming the file', async
   assert.ok(!bad.ok && bad.error.includes('bad.wav') && bad.error.includes('no fmt'));
 });
 
-test('WAV recorder: header with size 0 while recording, exact sizes and samples after close', async () => {
+test('WAV recorder: sizes "unknown" (0xFFFFFFFF) while recording, exact sizes and samples after close', async () => {
   const path = join(dir, 'rec.wav');
   const rec = await WavFileRecorder.open(path, { sampleRate: 16000, channels: 1 });
   assert.ok(rec.ok);
@@ -71,7 +71,8 @@ test('WAV recorder: header with size 0 while recording, exact sizes and samples 
   await rec.value.flush();
   const during = readFileSync(path);
   assert.equal(during.length, WAV_HEADER_SIZE + 6400);
-  assert.equal(during.readUInt32LE(40), 0); // data size unknown yet: "to the end"
+  assert.equal(during.readUInt32LE(4), 0xffffffff); // sizes unknown yet: "to the end"
+  assert.equal(during.readUInt32LE(40), 0xffffffff);
   const partial = parseWav(during);
   assert.ok(partial.ok);
   assert.deepEqual(partial.value.samples, ramp(3200));
