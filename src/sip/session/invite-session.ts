@@ -167,6 +167,15 @@ export class InviteSession implements InviteSessionLike {
     else this.info(DTMF_RELAY, formatDtmfRelay(signal, options.durationMs));
   }
 
+  /** @internal RFC 3891 §3: an INVITE with Replaces took over and is answered. */
+  endReplaced(): void {
+    if (this.state === 'terminated') return;
+    // (Early dialogs the peer started are never matched: 481, RFC 3891 §3.)
+    if (this.role === 'uac' && (this.state === 'calling' || this.state === 'early')) this.uac?.cancel();
+    else if (this.dialog) this.hangup(this.dialog, [['Reason', 'SIP;cause=200;text="Call replaced"']]);
+    this.end('replaced', undefined, 'replaced by another call (RFC 3891)');
+  }
+
   /** REFER (RFC 3515): blind transfer to `target`, or attended with `replaces` (RFC 3891). */
   refer(target: string, options: { replaces?: InviteSession; headers?: HeaderLines } = {}): void {
     this.referral.send(target, options.replaces, options.headers ?? []);

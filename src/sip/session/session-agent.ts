@@ -209,7 +209,14 @@ export class SessionAgent {
     session.replaces = replaced;
     this.sessions.add(session);
     this.byInvite.set(incoming.transaction.id, session);
-    replaced?.emit({ type: 'replaced', by: session });
+    if (replaced !== undefined) {
+      replaced.emit({ type: 'replaced', by: session });
+      // RFC 3891 §3: once the new dialog is up, the replaced one ends (BYE, or CANCEL if still early).
+      const off = session.on((e) => {
+        if (e.type === 'answered') replaced.endReplaced();
+        if (e.type === 'answered' || e.type === 'ended') off();
+      });
+    }
     for (const l of [...this.incomingListeners]) l({ session, request: req, arrival: incoming.arrival, replaces: replaced });
   }
 

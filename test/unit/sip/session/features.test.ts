@@ -190,11 +190,13 @@ test('attended transfer: REFER with Replaces; the INVITE with Replaces takes ove
   const incoming = carol.incoming[1]!;
   assert.equal(incoming.replaces, two.inc);
   assert.equal(first(two.b, 'replaced')?.by, incoming.session);
+  assert.equal(ended(two.b), undefined, 'the old call lives until the new one is answered');
   incoming.session.accept({ body: sdp('a3') });
-  two.inc.bye();
   await w.run(10);
   assert.equal(replacing.state, 'confirmed');
+  assert.equal(ended(two.b)?.reason, 'replaced');
   assert.equal(ended(two.a)?.reason, 'remote-bye');
+  assert.equal(ended(two.a)?.text, 'SIP;cause=200;text="Call replaced"');
 });
 
 test('INVITE with Replaces naming no dialog gets 481; early-only on a confirmed dialog gets 486', async () => {
@@ -230,4 +232,26 @@ test('REFER progress follows a failing call: NOTIFY with its 486, subscription t
   await w.run(10);
   const notes = a.filter((e) => e.type === 'notify').map((e) => (e.type === 'notify' ? [e.sipfrag?.status, e.sipfrag?.reason, e.final] : []));
   assert.deepEqual(notes, [[100, 'Trying', false], [486, 'Busy Here', true]]);
+});
+
+test('INVITE with Replaces naming our early outgoing call: accepted, the ringing call is CANCELled', async () => {
+  const w = world();
+  const alice = await w.phone('alice', '192.0.2.10');
+  const bob = await w.phone('bob', '192.0.2.20');
+  const carol = await w.phone('carol', '192.0.2.30');
+  const ringing = alice.agent.call({ target: 'sip:bob@192.0.2.20', offer: sdp('o') });
+  const r = record(ringing);
+  await w.run(10);
+  bob.incoming[0]!.session.progress(180);
+  await w.run(10);
+  const d = ringing.dialog!.id;
+  const pickup = carol.agent.call({ target: 'sip:alice@192.0.2.10', offer: sdp('o2'), replaces: `${d.callId};to-tag=${d.localTag};from-tag=${d.remoteTag}` });
+  await w.run(10);
+  const inc = alice.incoming[0]!;
+  assert.equal(inc.replaces, ringing);
+  inc.session.accept({ body: sdp('a2') });
+  await w.run(10);
+  assert.equal(pickup.state, 'confirmed');
+  assert.equal(ended(r)?.reason, 'replaced');
+  assert.ok(w.net.log.some((p) => p.text.startsWith('CANCEL sip:bob@192.0.2.20')));
 });
