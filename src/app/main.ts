@@ -1,8 +1,9 @@
 // Composition root of the `handset` binary.
 import { runCli } from '../cli/index.js';
-import { commands } from './commands.js';
+import { loadCommands } from './commands.js';
 
-const code = await runCli(process.argv.slice(2), commands, {
+const argv = process.argv.slice(2);
+const code = await runCli(argv, await loadCommands(argv[0]), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

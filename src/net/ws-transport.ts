@@ -4,7 +4,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { err, ok, type Clock, type Result } from '../util/index.js';
 import { connectTcp, connectTls } from './connect.js';
 import { connectionKey, type Connection, type ConnectionPool } from './connection-pool.js';
@@ -13,6 +13,10 @@ import { fromNodeError, invalidArgument, netError, type NetError } from './error
 import { listenServer } from './stream-transport.js';
 import type { Destination, Endpoint, ListenSpec, SendInfo, TransportEvent } from './types.js';
 import { WsConnection } from './ws-connection.js';
+
+/** `ws` is loaded on first use: a phone on UDP or TCP never pays its start-up cost. */
+let wsModule: Promise<typeof import('ws')> | undefined;
+const loadWs = (): Promise<typeof import('ws')> => (wsModule ??= import('ws'));
 
 /** RFC 7118 §4: the WebSocket subprotocol name. */
 export const SIP_SUBPROTOCOL = 'sip';
@@ -46,7 +50,7 @@ export class WsTransport {
     // Plain HTTP requests (no upgrade) get a definite answer instead of hanging.
     http.on('request', (_req, res) => res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end());
     if (spec.transport === 'wss') http.on('tlsClientError', (e) => this.o.emit({ kind: 'socket-error', error: fromNodeError(e, 'inbound WSS handshake') }));
-    const wss = new WebSocketServer({
+    const wss = new (await loadWs()).WebSocketServer({
       server: http,
       maxPayload: this.o.maxMessageBytes,
       perMessageDeflate: false,
@@ -104,9 +108,10 @@ export class WsTransport {
     const hostPart = isIP(name) === 6 ? `[${name}]` : name;
     const url = `${dest.transport}://${hostPart}:${dest.port}${dest.path ?? '/'}`;
     const what = `WebSocket upgrade at ${url}`;
+    const { WebSocket: Client } = await loadWs();
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, SIP_SUBPROTOCOL, { createConnection: () => socket, maxPayload: this.o.maxMessageBytes, perMessageDeflate: false });
+      ws = new Client(url, SIP_SUBPROTOCOL, { createConnection: () => socket, maxPayload: this.o.maxMessageBytes, perMessageDeflate: false });
     } catch (e) {
       // A host name that cannot form a URL is the caller's input, not a crash.
       socket.destroy();
