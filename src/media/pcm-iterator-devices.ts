@@ -18,12 +18,19 @@ export interface PcmIteratorSourceOptions {
   readonly bufferMs?: number;
   /** The producer runs on its own clock (a sound card): never apply back-pressure to it. */
   readonly live?: boolean;
+  /**
+   * Called with the sample count after each chunk is queued: lets a capture device be the audio
+   * clock (advance a ManualClock by n / rate and run the AudioPump on it), so sending follows
+   * the sound card instead of a timer that drifts from it.
+   */
+  readonly onSamples?: (n: number) => void;
 }
 
 export class PcmIteratorSource implements AudioSource {
   readonly sampleRate: number;
   private readonly fifo: SampleFifo;
   private readonly live: boolean;
+  private readonly onSamples: ((n: number) => void) | undefined;
   private readonly iterator: AsyncIterator<PcmChunk>;
   private done = false;
   private closed = false;
@@ -37,6 +44,7 @@ export class PcmIteratorSource implements AudioSource {
   constructor(producer: AsyncIterable<PcmChunk>, options: PcmIteratorSourceOptions) {
     this.sampleRate = options.sampleRate;
     this.live = options.live ?? false;
+    this.onSamples = options.onSamples;
     this.fifo = new SampleFifo(Math.max(1, Math.round(((options.bufferMs ?? 200) * options.sampleRate) / 1000)));
     this.iterator = producer[Symbol.asyncIterator]();
     void this.pull();
@@ -66,7 +74,9 @@ export class PcmIteratorSource implements AudioSource {
         }
         const next = await this.iterator.next();
         if (next.done || this.closed) break;
-        this.accept(this.toSamples(next.value));
+        const samples = this.toSamples(next.value);
+        this.accept(samples);
+        if (samples.length > 0) this.onSamples?.(samples.length);
       }
     } catch (e) {
       this.failure = (e as Error)?.message ?? String(e);

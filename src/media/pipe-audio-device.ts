@@ -62,6 +62,8 @@ export interface PipeAudioSourceOptions {
   readonly sampleRate: number;
   /** Capture queued ahead of the reader before the oldest gives way (default 100 ms). */
   readonly bufferMs?: number;
+  /** Samples captured, as they arrive: the capture as audio clock (see PcmIteratorSourceOptions). */
+  readonly onSamples?: (n: number) => void;
 }
 
 export class PipeAudioSource implements AudioSource {
@@ -77,7 +79,9 @@ export class PipeAudioSource implements AudioSource {
   static async start(cmd: PipeCommand, options: PipeAudioSourceOptions): Promise<Result<PipeAudioSource>> {
     const child = await startProcess(cmd, ['ignore', 'pipe', 'ignore']);
     if (!child.ok) return child;
-    const pcm = new PcmIteratorSource(child.value.stdout!, { sampleRate: options.sampleRate, bufferMs: options.bufferMs ?? 100, live: true });
+    const pcm = new PcmIteratorSource(child.value.stdout!, {
+      sampleRate: options.sampleRate, bufferMs: options.bufferMs ?? 100, live: true, ...(options.onSamples ? { onSamples: options.onSamples } : {}),
+    });
     return ok(new PipeAudioSource(child.value, pcm));
   }
 

@@ -1,9 +1,10 @@
 // The terminal phone's headset path on real (virtual) devices: a private PulseAudio daemon with
-// null sinks; parec captures the "mic", an AudioPump on the system clock loops it through an
-// EchoTest (delay 0) and pacat plays it to the "speaker", whose monitor we record.
+// null sinks; parec captures the "mic", an AudioPump clocked by that capture (PEERS.md: clock
+// from the capture stream, never from a timer) loops it through an EchoTest (delay 0) and pacat
+// plays it to the "speaker", whose monitor we record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SystemClock } from '../../../src/util/index.js';
+import { ManualClock } from '../../../src/util/index.js';
 import {
   AudioPump, continuous, detectTone, EchoTest, pacatCommand, parecCommand, PipeAudioSink, PipeAudioSource, sound, ToneGenerator,
 } from '../../../src/media/index.js';
@@ -15,7 +16,10 @@ test('parec → AudioPump → pacat through PulseAudio null sinks carries a tone
   t.after(() => removeTempDir(dir));
   const pa = await PulseAudio.start(dir);
   t.after(() => pa.stop());
-  const mic = await PipeAudioSource.start(parecCommand({ sampleRate: 8000, device: 'mic', env: pa.env }), { sampleRate: 8000 });
+  const clock = new ManualClock();
+  const mic = await PipeAudioSource.start(parecCommand({ sampleRate: 8000, device: 'mic', env: pa.env }), {
+    sampleRate: 8000, onSamples: (n) => clock.advance(n / 8),
+  });
   assert.ok(mic.ok, mic.ok ? '' : mic.error);
   const speaker = await PipeAudioSink.start(pacatCommand({ sampleRate: 8000, device: 'speaker', env: pa.env }), { sampleRate: 8000 });
   assert.ok(speaker.ok, speaker.ok ? '' : speaker.error);
@@ -24,7 +28,7 @@ test('parec → AudioPump → pacat through PulseAudio null sinks carries a tone
   new ToneGenerator(continuous(sound(700)), { sampleRate: 16000 }).generate(toneIn);
   const player = pa.play('micfeed', toneIn);
   t.after(() => player.kill());
-  const pump = new AudioPump({ clock: new SystemClock(), stream: new EchoTest({ sampleRate: 8000, delayMs: 0 }), source: mic.value, sink: speaker.value });
+  const pump = new AudioPump({ clock, stream: new EchoTest({ sampleRate: 8000, delayMs: 0 }), source: mic.value, sink: speaker.value });
   pump.start();
   await new Promise((r) => setTimeout(r, 5000));
   pump.stop();
@@ -38,7 +42,9 @@ test('parec → AudioPump → pacat through PulseAudio null sinks carries a tone
   const start = heard.findIndex((v) => Math.abs(v) > 1000);
   const part = heard.subarray(start + 1600, Math.min(heard.length, start + 1600 + 16000));
   const m = detectTone(part, 16000, 700);
-  t.diagnostic(`speaker: ${heard.length} samples, ${loud} loud from ${(start / 16).toFixed(0)} ms; 700 Hz share ${m.ratio.toFixed(3)}; mic overflow ${mic.value.overflowed}`);
+  t.diagnostic(`speaker: ${heard.length} samples, ${loud} loud from ${(start / 16).toFixed(0)} ms; 700 Hz share ${m.ratio.toFixed(3)}; `
+    + `frames sent ${pump.counters.sent} for ${clock.now().toFixed(0)} ms captured; mic overflow ${mic.value.overflowed}`);
+  assert.ok(Math.abs(pump.counters.sent - clock.now() / 20) <= 2);
   assert.ok(m.ratio > 0.8, `700 Hz share ${m.ratio}`);
   assert.equal(speaker.value.droppedFrames, 0);
 });

@@ -4,8 +4,10 @@ import { Readable } from 'node:stream';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '../../../src/util/index.js';
+import { ToneStream } from './audio-fakes.js';
 import {
-  createAudioDeviceRegistry, NullSink, nullAudioDevice, pacatCommand, parecCommand, PcmIteratorSink, PcmIteratorSource,
+  AudioPump, createAudioDeviceRegistry, NullSink, nullAudioDevice, pacatCommand, parecCommand, PcmIteratorSink, PcmIteratorSource,
   PipeAudioSink, PipeAudioSource, pulseAudioDevice, resampleFrame, SampleFifo, SilenceSource, toneAudioDevice, ToneSource,
   detectTone, dtmfToneSpec, wavFileDevice,
 } from '../../../src/media/index.js';
@@ -212,4 +214,22 @@ test('resampleFrame: same rate is the same array; 20 ms frames map to whole coun
   assert.equal(resampleFrame(f, 8000, 8000), f);
   assert.equal(resampleFrame(f, 8000, 16000).length, 320);
   assert.equal(resampleFrame(new Int16Array(882), 44100, 8000).length, 160);
+});
+
+test('a capture can be the audio clock: the pump sends exactly one frame per 20 ms captured', async () => {
+  const clock = new ManualClock();
+  async function* capture() {
+    for (let k = 0; k < 48; k++) {
+      await tick(); // odd 100-sample chunks, as a pipe might deliver them
+      yield ramp(100, k * 100);
+    }
+  }
+  const mic = new PcmIteratorSource(capture(), { sampleRate: 8000, live: true, onSamples: (n) => clock.advance((n * 1000) / 8000) });
+  const stream = new ToneStream(clock, 0);
+  new AudioPump({ clock, stream, source: mic, sink: new NullSink(8000) }).start();
+  for (let i = 0; i < 100; i++) await tick();
+  assert.equal(stream.sent.length, 1 + 30); // 4800 samples captured = 30 frames, after the first (silent) one
+  assert.ok(stream.sent[0]!.pcm.every((v) => v === 0));
+  assert.deepEqual(stream.sentSamples(1), ramp(4800)); // no gap, no repeat, no drift
+  assert.equal(mic.overflowed, 0);
 });
