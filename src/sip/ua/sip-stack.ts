@@ -268,7 +268,9 @@ export class SipStack {
       });
       return;
     }
-    const arrival = this.servers.get(tx.id);
+    // The 100 Trying goes out while the table is still creating the server transaction, before its
+    // 'request' event records the arrival: fall back to the arrival being handled.
+    const arrival = this.servers.get(tx.id) ?? this.pendingArrival;
     if (arrival === undefined) return;
     const dest = responseDestination(message.topVia ?? tx.request.topVia!, arrival);
     void this.options.transport.send(dest, bytes).then((r) => {
