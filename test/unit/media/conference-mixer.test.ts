@@ -135,3 +135,56 @@ test('loud parties saturate smoothly: no wrap-around, exact below the knee', () 
   mixer.mixOnce();
   for (const l of loud) assert.ok(l.got[0]!.every((v) => v === softLimit(60000) && v > 30000 && v <= 32767));
 });
+
+test('3-way over real PCMU MediaStreams: merge two calls, every phone hears the other two, split back', async (t) => {
+  const { MemoryNetwork } = await import('../../support/memory-network.js');
+  const { MediaStream, AudioPump } = await import('../../../src/media/index.js');
+  const { pcmuCodec, comfortNoiseCodec } = await import('../../../src/codecs/index.js');
+  const clock = new ManualClock();
+  const net = new MemoryNetwork(clock);
+  const common = { clock, send: { codec: pcmuCodec, payloadType: 0 }, receive: new Map([[0, pcmuCodec], [13, comfortNoiseCodec]]) };
+  // One RTP port per (phone, peer) pair.
+  const addr = (us: number, them: number) => ({ address: `10.0.0.${us}`, port: 4000 + 10 * us + them });
+  const call = (us: number, them: number) => new MediaStream({ ...common, rtp: net.bind(addr(us, them).address, addr(us, them).port), remote: addr(them, us) });
+  // We (1) call B (2) and C (3); each far phone says its tone and keeps what it hears.
+  const toB = call(1, 2), atB = call(2, 1), toC = call(1, 3), atC = call(3, 1);
+  const tone = (hz: number) => new ToneSource(continuous(sound(hz)), { sampleRate: 8000 });
+  const heardB = new CollectingSink(), heardC = new CollectingSink(), speaker = new CollectingSink();
+  new AudioPump({ clock, stream: atB, source: tone(500), sink: heardB }).start();
+  new AudioPump({ clock, stream: atC, source: tone(1400), sink: heardC }).start();
+  const pumpB = new AudioPump({ clock, stream: toB, source: tone(900), sink: speaker });
+  const pumpC = new AudioPump({ clock, stream: toC, source: tone(900), sink: new CollectingSink() });
+  pumpB.start();
+  pumpC.start();
+  clock.advance(1000);
+  // Merge.
+  pumpB.stop();
+  pumpC.stop();
+  const mixer = new ConferenceMixer({ clock });
+  const speakerInConference = new CollectingSink();
+  mixer.setLocal({ source: tone(900), sink: speakerInConference });
+  mixer.add('b', toB);
+  mixer.add('c', toC);
+  const [fromB, fromC] = [heardB.frames.length, heardC.frames.length];
+  mixer.start();
+  clock.advance(3000);
+  const settle = 25; // the jitter buffers adapt to the switch
+  const ratios: string[] = [];
+  const wideHears = (who: string, s: Int16Array, on: number[], off: number[]) => {
+    for (const f of on) assert.ok(detectTone(s, 8000, f).ratio > 0.35, `${who} hears ${f} Hz: ${detectTone(s, 8000, f).ratio}`);
+    for (const f of off) assert.ok(detectTone(s, 8000, f).ratio < 0.01, `${who} does not hear ${f} Hz: ${detectTone(s, 8000, f).ratio}`);
+    ratios.push(`${who}: ${[...on, ...off].map((f) => `${f}=${detectTone(s, 8000, f).ratio.toFixed(3)}`).join(' ')}`);
+  };
+  wideHears('we', speakerInConference.samples(settle), [500, 1400], [900]);
+  wideHears('B', heardB.samples(fromB + settle), [900, 1400], [500]);
+  wideHears('C', heardC.samples(fromC + settle), [900, 500], [1400]);
+  // Split: C leaves, B gets its own pump back and hears only us.
+  mixer.stop();
+  mixer.remove('c');
+  pumpB.start();
+  const afterSplit = heardB.frames.length;
+  clock.advance(1000);
+  wideHears('B after split', heardB.samples(afterSplit + settle), [900], [500, 1400]);
+  for (const s of [toB, atB, toC, atC]) s.close();
+  t.diagnostic(ratios.join('; '));
+});
