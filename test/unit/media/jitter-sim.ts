@@ -1,16 +1,7 @@
 import { JitterBuffer, type JitterBufferOptions } from '../../../src/media/jitter-buffer.js';
+import { prng } from '../../support/prng.js';
 
-/** Deterministic PRNG (mulberry32) so scenarios replay exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** 16-bit little-endian PCM as the payload format, so the buffer is tested without a codec. */
 export const decodeL16 = (payload: Buffer): Int16Array => {

@@ -5,18 +5,7 @@ import {
   SRTP_PROFILES, SrtpContext, TelephoneEventReceiver, createRtpPacket, parseHeaderExtensionElements, parseRtcpCompound,
   parseRtpPacket, parseTelephoneEvent, writeRtpPacket, encodeRtcpCompound, isRtcpPacket, type SrtpProfile,
 } from '../../../src/rtp/index.js';
-
-/** mulberry32: a small deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/prng.js';
 
 function randomBytes(rnd: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);

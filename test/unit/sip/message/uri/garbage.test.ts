@@ -1,18 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatUri, parseUri, urisEqual } from '../../../../../src/sip/message/uri/index.js';
-
-/** Small seeded PRNG (mulberry32) so every run sees the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../../support/prng.js';
 
 const seeds = [
   'sips:bob:secret@biloxi.com:5061;transport=tcp;lr?subject=project%20x&priority=urgent',
