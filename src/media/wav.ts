@@ -147,7 +147,8 @@ export function sizeOfWav(audio: WavAudio, encoding: WavEncoding = 'pcm16'): num
 
 /**
  * Writes the canonical 44-byte header for `dataBytes` of audio. A recorder writes it first with
- * the size unknown (0, which readers take as "to the end"), then again over it when done.
+ * the size unknown (0xFFFFFFFF: parseWav and sox read such a file to its end; with 0 sox reads
+ * nothing), then again over it when done.
  */
 export function writeWavHeader(format: WavFormat, dataBytes: number, buf: Buffer, offset = 0, encoding: WavEncoding = 'pcm16'): number {
   if (offset + WAV_HEADER_SIZE > buf.length) throw new RangeError(`WAV header needs ${WAV_HEADER_SIZE} B at ${offset}`);
