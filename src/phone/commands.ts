@@ -3,6 +3,7 @@
 import type { Phone } from './phone.js';
 import type { Call } from './call.js';
 import { setHold } from './hold.js';
+import { swapTo } from './call-waiting.js';
 import { sendDtmf, sendFlash } from './dtmf.js';
 import { attendedTransfer, blindTransfer } from './transfer.js';
 import { Conference } from './conference.js';
@@ -59,6 +60,13 @@ export const phoneCommands: PhoneCommand[] = [
   { name: 'hangup', args: ['call?'], description: 'end a call (CANCEL, refuse or BYE)', run: onCall((_p, c) => (c.hangup(), done(`hung up ${c.id}`))) },
   { name: 'hold', args: ['call?'], description: 'put a call on hold', run: onCall((_p, c) => (setHold(c, true) ? done(`holding ${c.id}`) : fail(`cannot hold ${c.id} now`))) },
   { name: 'resume', args: ['call?'], description: 'take a call off hold', run: onCall((_p, c) => (setHold(c, false) ? done(`resumed ${c.id}`) : fail(`cannot resume ${c.id} now`))) },
+  {
+    name: 'swap', args: ['call'], description: 'talk on this call (answer or resume it), holding the others',
+    run: async (phone, [id]) => {
+      const c = phone.activeCalls.find((x) => x.id === id);
+      return c && swapTo(phone, c) ? done(`talking on ${c.id}`) : fail(`cannot swap to ${id ?? '?'}`);
+    },
+  },
   { name: 'mute', args: ['call?'], description: 'stop sending our audio (local only)', run: onCall((_p, c) => (c.setMuted(true), done(`muted ${c.id}`))) },
   { name: 'unmute', args: ['call?'], description: 'send our audio again', run: onCall((_p, c) => (c.setMuted(false), done(`unmuted ${c.id}`))) },
   {

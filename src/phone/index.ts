@@ -8,6 +8,7 @@ export { CallMedia, type MediaSettings, type MediaOutcome } from './call-media.j
 export { AudioPump, addFrames, TICK_MS } from './audio-pump.js';
 export { silence, toneSource, wavSource, PcmFeed, PcmTap, TwoChannelRecorder, type CallAudioSource, type CallAudioSink } from './call-audio.js';
 export { setHold } from './hold.js';
+export { swapTo } from './call-waiting.js';
 export { sessionCapabilities } from './sip-api.js';
 export { sendDtmf, sendFlash, type DtmfMode } from './dtmf.js';
 export { blindTransfer, attendedTransfer, followRefer, type ReferPolicy } from './transfer.js';

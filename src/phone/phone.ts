@@ -39,6 +39,8 @@ export interface PhoneOptions {
   referPolicy?: ReferPolicy;
   /** 3xx redirects followed per call (default 5). */
   maxRedirects?: number;
+  /** Detect DTMF digits the peer sends as audio (reported as `dtmf` with via 'inband'). */
+  inbandDtmf?: boolean;
   /** Tone plan region for ringback / call waiting (default 'us'). */
   toneRegion?: string;
   prack?: PrackMode;
@@ -163,6 +165,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
   }
 
   private adopt(call: Call): void {
+    if (this.options.inbandDtmf) call.pump.detectInband(true);
     this.calls.push(call);
     this.history.track(call);
     call.once('ended', () => {

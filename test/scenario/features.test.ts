@@ -2,9 +2,9 @@
 // recording, mute, RTP inactivity.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectTone, parseWav } from '../../src/media/index.js';
+import { detectTone, DtmfGenerator, parseWav } from '../../src/media/index.js';
 import {
-  attendedTransfer, blindTransfer, Conference, startRecording, stopRecording, toneSource, type Call, type Phone,
+  attendedTransfer, blindTransfer, Conference, startRecording, stopRecording, swapTo, toneSource, type Call, type Phone,
 } from '../../src/phone/index.js';
 import { world, collect, nextIncoming, type World } from './world.js';
 
@@ -184,4 +184,57 @@ test('RTP inactivity ends the call with rtp-timeout (BYE sent)', async () => {
   await w.run(5000);
   assert.equal(a.end?.reason, 'rtp-timeout');
   assert.equal(b.end?.reason, 'remote-bye');
+});
+
+test('call waiting: a second call rings with the waiting tone over the first; swap holds one and answers the other', async () => {
+  const w = world();
+  const alice = await w.phone('192.0.2.10');
+  const bob = await w.phone('192.0.2.20');
+  const carol = await w.phone('192.0.2.30');
+  const [, ba] = await connect(w, alice, bob, '192.0.2.20', [500, 1200]);
+  const heard = collect(ba);
+  const second = nextIncoming(bob);
+  const ca = (await carol.dial('sip:bob@192.0.2.20', { source: toneSource(1800) })) as Call;
+  await w.run(50);
+  const bc = await second;
+  assert.equal(bc.state, 'ringing');
+  await w.run(400);
+  // US call waiting tone: 440 Hz, heard over alice's 500 Hz.
+  assert.ok(detectTone(heard.pcm(heard.frames.length * 20 - 300), 8000, 440).ratio > 0.05, 'waiting tone heard');
+  assert.equal(swapTo(bob, bc), true);
+  await w.run(100);
+  assert.equal(ca.state, 'active');
+  assert.deepEqual(ba.held, { local: true, remote: false });
+  assert.equal(swapTo(bob, ba), true);
+  await w.run(100);
+  assert.deepEqual(ba.held, { local: false, remote: false });
+  assert.deepEqual(bc.held, { local: true, remote: false });
+});
+
+test('in-band DTMF: digits sent as audio are detected', async () => {
+  const w = world();
+  const alice = await w.phone('192.0.2.10');
+  const bob = await w.phone('192.0.2.20', { inbandDtmf: true });
+  const [a, b] = await connect(w, alice, bob, '192.0.2.20', [500, 1200]);
+  const gen = new DtmfGenerator({ sampleRate: 8000 });
+  gen.send('159#');
+  a.play({ read: (out) => (out.fill(0), gen.generate(out), true) });
+  const digits: string[] = [];
+  b.on('dtmf', (d) => digits.push(`${d.digit}/${d.via}`));
+  await w.run(1500);
+  assert.deepEqual(digits, ['1/inband', '5/inband', '9/inband', '#/inband']);
+});
+
+test('Timer H: the ACK for our 200 never comes, the callee ends the call with no-ack', async () => {
+  const w = world();
+  const alice = await w.phone('192.0.2.10');
+  const bob = await w.phone('192.0.2.20');
+  w.sip.drop = (p) => p.text.startsWith('ACK');
+  const ringing = nextIncoming(bob);
+  await alice.dial('sip:bob@192.0.2.20');
+  await w.run(50);
+  const b = await ringing;
+  b.answer();
+  await w.run(40_000);
+  assert.equal(b.end?.reason, 'no-ack');
 });
