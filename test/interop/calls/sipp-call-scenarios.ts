@@ -218,3 +218,71 @@ export const uasRedirect = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   </send>
   <recv request="ACK"/>
 </scenario>`;
+
+/** Handset calls sipp; its hold re-INVITE gets 491 (RFC 3261 §14.1), the retry gets 200 recvonly. */
+export const uasGlare491 = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="uas-491">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdp('sendrecv')}
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 491 Request Pending
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="INVITE"/>
+${okFor('', sdp('recvonly', 2))}
+  <recv request="ACK"/>
+  <recv request="BYE"/>
+${okFor('')}
+</scenario>`;
+
+/** sipp calls Handset without an offer: Handset offers in the 200, sipp answers in the ACK. */
+export const uacOfferless = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="uac-offerless">
+${request('INVITE', 1)}
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200"/>
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdp('sendrecv')}
+    ]]>
+  </send>
+  <pause milliseconds="500"/>
+${request('BYE', 2)}
+  <recv response="200"/>
+</scenario>`;

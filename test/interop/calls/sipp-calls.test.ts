@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { skipUnless } from '../../support/peers/env.js';
 import { runSipp, startSippUas } from '../../support/peers/sipp.js';
 import { startPhone, sendDtmf, setHold, type Call, type CallEnd, type Phone } from '../../../src/phone/index.js';
-import { uacHoldInfoUpdate, uacScanner, uas183PrackInfoHold, uasCancelRace, uasRedirect } from './sipp-call-scenarios.js';
+import { uacHoldInfoUpdate, uacOfferless, uacScanner, uas183PrackInfoHold, uasCancelRace, uasGlare491, uasRedirect } from './sipp-call-scenarios.js';
 
 const skip = skipUnless('sipp');
 
@@ -103,4 +103,40 @@ test('scanner defense: an INVITE from outside the account proxy gets 403, no rin
   assert.equal(r.exitCode, 0, r.errors || r.stdout);
   assert.equal(rang, false);
   assert.equal(phone.history.rows.length, 0);
+});
+
+test('491 on our hold re-INVITE: retried after the RFC 3261 §14.1 back-off, then held', { skip, timeout: 60_000 }, async (t) => {
+  const phone = await phoneFor(t);
+  const uas = await startSippUas({ xml: uasGlare491 }, { t, calls: 1, timeoutS: 20 });
+  const call = (await phone.dial(uas.uri('sipp'))) as Call;
+  await new Promise<void>((r) => call.once('answered', r));
+  const held = new Promise((r) => call.once('held', r));
+  const started = Date.now();
+  assert.equal(setHold(call, true), true);
+  assert.deepEqual(await held, { local: true, remote: false });
+  const waited = Date.now() - started;
+  // We own the Call-ID: 2.1 to 4 s (§14.1).
+  assert.ok(waited >= 2000 && waited < 5000, `retry after ${waited} ms`);
+  call.hangup();
+  const r = await uas.done;
+  assert.equal(r.exitCode, 0, r.errors || r.stdout);
+  const invites = r.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith('INVITE'));
+  assert.equal(invites.length, 3);
+  assert.match(invites[2]!.text, /a=sendonly/);
+});
+
+test('offerless INVITE from sipp: our offer in the 200, its answer in the ACK, call up', { skip, timeout: 60_000 }, async (t) => {
+  const phone = await phoneFor(t);
+  const answered: Call[] = [];
+  phone.on('incoming', (call) => {
+    call.once('answered', () => answered.push(call));
+    call.answer();
+  });
+  const r = await runSipp({ t, scenario: { xml: uacOfferless }, remote: addressOf(phone), service: 'handset', timeoutS: 20 });
+  assert.equal(r.exitCode, 0, r.errors || r.stdout);
+  const ok = r.messages.find((m) => m.direction === 'received' && m.firstLine.startsWith('SIP/2.0 200') && /CSeq: 1 INVITE/.test(m.text))!;
+  assert.match(ok.text, /m=audio \d+ RTP\/AVP 0 8 101/);
+  assert.equal(answered.length, 1);
+  assert.equal(answered[0]!.media?.negotiated?.send.encoding, 'PCMU');
+  assert.equal(phone.history.rows[0]?.reason, 'remote-bye');
 });
