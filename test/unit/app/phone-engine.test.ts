@@ -1,0 +1,163 @@
+// The phone engine on two real Phones over loopback: commands become SIP, state follows the
+// calls, and the page's audio (16 kHz frames) reaches the peer at 8 kHz and back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PhoneHandsetEngine } from '../../../src/app/phone-engine.js';
+import { CallAudioBridge, SampleFifo } from '../../../src/app/phone-engine-audio.js';
+import { startPhone, toneSource, type Call, type Phone } from '../../../src/phone/index.js';
+import { detectTone, parseWav } from '../../../src/media/index.js';
+import { runEngineCommand, type HandsetState } from '../../../src/ui/index.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !f(); await sleep(10)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
+function addressOf(p: Phone): string {
+  const a = p.options.stack.localAddress('udp');
+  return `${a.host}:${a.port}`;
+}
+
+/** Two phones on loopback; `engine` runs on the first, the second is the far end. */
+async function pair(t: { after(f: () => Promise<void>): void }): Promise<{ engine: PhoneHandsetEngine; near: Phone; far: Phone; dataDir: string }> {
+  const near = await startPhone({ host: '127.0.0.1' });
+  const far = await startPhone({ host: '127.0.0.1' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'handset-phone-engine-'));
+  const engine = new PhoneHandsetEngine({ phone: near, dataDir, statsIntervalMs: 0 });
+  t.after(async () => {
+    await engine.close();
+    await Promise.all([near.close(), far.close()]);
+  });
+  return { engine, near, far, dataDir };
+}
+
+/** A 16 kHz frame of `freq` Hz starting at sample `at`. */
+function toneFrame(freq: number, at: number, n = 320, rate = 16000): Int16Array {
+  const f = new Int16Array(n);
+  for (let i = 0; i < n; i++) f[i] = Math.round(8000 * Math.sin((2 * Math.PI * freq * (at + i)) / rate));
+  return f;
+}
+
+const callState = (s: HandsetState, i = 0): string | undefined => s.calls[i]?.state;
+
+test('dial from the page: the far end answers, audio flows both ways through the 16 kHz page frames, hold, DTMF, record, hang up', async (t) => {
+  const { engine, far, dataDir } = await pair(t);
+  let farCall: Call | undefined;
+  const heardFar: Int16Array[] = [];
+  const digits: string[] = [];
+  const holds: boolean[] = [];
+  far.on('incoming', (c) => {
+    farCall = c;
+    c.play(toneSource(1200));
+    c.listen({ write: (f) => void heardFar.push(f.slice()) });
+    c.on('dtmf', (d) => digits.push(d.digit));
+    c.on('held', (h) => holds.push(h.remote));
+    c.answer();
+  });
+  const r = await runEngineCommand(engine, 'dial', { uri: `sip:bob@${addressOf(far)}` });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  await until('answered', () => callState(engine.snapshot()) === 'active');
+  const view = engine.snapshot().calls[0]!;
+  assert.equal(view.direction, 'outgoing');
+  assert.equal(view.codec, 'PCMU');
+  assert.equal(view.hd, false);
+  assert.ok(view.answeredAt !== null);
+
+  const audio = engine.openAudio({ sampleRate: 16000, frameSamples: 320 });
+  const speaker: number[] = [];
+  for (let f = 0; f < 75; f++) {
+    const out = audio.process(toneFrame(500, f * 320));
+    assert.equal(out.length, 320, 'one speaker frame per microphone frame');
+    speaker.push(...out);
+    await sleep(20);
+  }
+  const lastHalf = speaker.slice(-8000);
+  assert.ok(detectTone(lastHalf, 16000, 1200).ratio > 0.8, `the page hears the far end's 1200 Hz: ${detectTone(lastHalf, 16000, 1200).ratio}`);
+  const farSamples = heardFar.slice(-25).flatMap((x) => [...x]);
+  assert.ok(detectTone(farSamples, 8000, 500).ratio > 0.8, `the far end hears the page's 500 Hz: ${detectTone(farSamples, 8000, 500).ratio}`);
+
+  assert.equal((await runEngineCommand(engine, 'dtmf', { digits: '5' })).ok, true);
+  await until('DTMF at the far end', () => digits.includes('5'));
+
+  assert.equal((await runEngineCommand(engine, 'record', {})).ok, true);
+  assert.equal(engine.snapshot().calls[0]!.recording, true);
+  await sleep(200);
+  const rec = await runEngineCommand(engine, 'record', {});
+  assert.equal(rec.ok, true);
+  const wav = parseWav(await import('node:fs').then((fs) => fs.readFileSync(rec.ok ? (rec.value as string) : '')));
+  assert.ok(wav.ok && wav.value.channels === 2 && wav.value.samples.length > 0, 'a two-channel WAV in the data dir');
+  assert.ok((rec.ok ? (rec.value as string) : '').startsWith(join(dataDir, 'recordings')));
+
+  assert.equal((await runEngineCommand(engine, 'hold', {})).ok, true);
+  await until('held', () => callState(engine.snapshot()) === 'held');
+  await until('far end sees hold', () => holds.includes(true));
+  assert.ok(audio.process(toneFrame(500, 0)).every((x) => x === 0), 'a held call is not heard');
+  assert.equal((await runEngineCommand(engine, 'hold', {})).ok, true);
+  await until('resumed', () => callState(engine.snapshot()) === 'active');
+
+  assert.equal((await runEngineCommand(engine, 'hangup', {})).ok, true);
+  await until('ended', () => engine.snapshot().calls.length === 0);
+  await until('far end ended', () => farCall?.state === 'ended');
+  const h = engine.snapshot().history[0]!;
+  assert.equal(h.kind, 'outgoing');
+  assert.match(h.remoteUri, /^sip:bob@127\.0\.0\.1:/);
+  audio.close();
+});
+
+test('an incoming call shows as incoming, Answer answers it, mute is local; a refused dial names the field; *43 is still the echo test', async (t) => {
+  const { engine, near, far } = await pair(t);
+  const placed = await far.dial(`sip:handset@${addressOf(near)}`);
+  assert.ok(typeof placed !== 'string');
+  await until('incoming', () => callState(engine.snapshot()) === 'incoming');
+  assert.equal(engine.snapshot().calls[0]!.direction, 'incoming');
+  assert.equal((await runEngineCommand(engine, 'answer', {})).ok, true);
+  await until('active', () => callState(engine.snapshot()) === 'active' && placed.state === 'active');
+  assert.equal((await runEngineCommand(engine, 'mute', {})).ok, true);
+  assert.equal(engine.snapshot().calls[0]!.muted, true);
+  placed.hangup();
+  await until('ended', () => engine.snapshot().calls.length === 0);
+  assert.equal(engine.snapshot().history[0]!.kind, 'incoming');
+
+  const bad = await runEngineCommand(engine, 'dial', { uri: 'bob' });
+  assert.equal(bad.ok, false);
+  assert.equal(!bad.ok && bad.field, 'uri');
+
+  assert.equal((await runEngineCommand(engine, 'dial', { uri: '*43' })).ok, true);
+  assert.equal(engine.snapshot().calls[0]!.remoteName, 'Echo test');
+  const audio = engine.openAudio({ sampleRate: 16000, frameSamples: 320 });
+  const out: number[] = [];
+  for (let f = 0; f < 60; f++) out.push(...audio.process(new Int16Array(320).fill(f + 1)));
+  assert.equal(out[16000], 1, 'frame 0 comes back after one second');
+  assert.equal((await runEngineCommand(engine, 'hangup', {})).ok, true);
+  assert.deepEqual(engine.snapshot().calls, []);
+  assert.ok(engine.commands.some((c) => c.name === 'reject') && engine.commands.some((c) => c.name === 'stop-recording'), "the phone's whole command table is there");
+});
+
+test('a missed call (the caller gives up) is a missed history row; DND without an account refuses with 486', async (t) => {
+  const { engine, near, far } = await pair(t);
+  const first = await far.dial(`sip:handset@${addressOf(near)}`);
+  assert.ok(typeof first !== 'string');
+  await until('incoming', () => callState(engine.snapshot()) === 'incoming');
+  first.hangup();
+  await until('missed', () => engine.snapshot().history[0]?.kind === 'missed');
+  assert.equal((await runEngineCommand(engine, 'dnd', { on: true })).ok, true);
+  const second = await far.dial(`sip:handset@${addressOf(near)}`);
+  assert.ok(typeof second !== 'string');
+  const end = await second.whenEnded();
+  assert.equal(end.status, 486);
+});
+
+test('SampleFifo drops the oldest samples when full and pads reads with silence; the bridge answers with silence without a call', () => {
+  const q = new SampleFifo(4);
+  q.push(Int16Array.from([1, 2, 3, 4, 5, 6]));
+  assert.equal(q.dropped, 2);
+  const out = new Int16Array(6);
+  assert.equal(q.read(out), 4);
+  assert.deepEqual([...out], [3, 4, 5, 6, 0, 0]);
+  const bridge = new CallAudioBridge(16000, 320);
+  assert.deepEqual([...bridge.process(new Int16Array(320).fill(7), undefined)], new Array(320).fill(0));
+});
