@@ -22,6 +22,7 @@ test('handset serve prints the address with the token, keeps the token in the da
   const url = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(text)?.[1];
   assert.ok(url, text);
   assert.match(text, /^Handset is running on 127\.0\.0\.1( and \[::1\])? port \d+\./);
+  assert.match(text, /SIP on 127\.0\.0\.1:\d+, no account \(direct calls: dial sip:user@host\)/, 'the phone behind the page listens on loopback');
   assert.equal(statSync(join(dataDir, 'ui-token')).mode & 0o777, 0o600);
   const r = await fetch(url, { redirect: 'manual' });
   assert.equal(r.status, 303);
