@@ -234,8 +234,10 @@ export class Call extends EventEmitter<CallEvents> {
   answer(): boolean {
     if (this.direction !== 'incoming' || (this.session.state !== 'incoming' && this.session.state !== 'early')) return false;
     if (this.ringback !== undefined && this.pump.source === this.ringback) this.pump.source = this.afterRingback;
-    let body = this.earlyAnswer;
-    if (body === undefined && this.session.remote !== undefined) {
+    // After a 183 with our answer the session knows what the 200 carries (RFC 3262 §5: nothing
+    // after a reliable 1xx, the same answer again after an unreliable one).
+    let body: SessionBody | undefined;
+    if (this.earlyAnswer === undefined && this.session.remote !== undefined) {
       body = this.media?.answerOffer(this.session.remote);
       if (body === undefined) {
         this.session.reject(488);

@@ -1,6 +1,6 @@
 // Handsets on in-memory networks (SIP and RTP) sharing one stepping manual clock.
 import { SipStack } from '../../src/sip/index.js';
-import { sessionCapabilities } from '../../src/sip/session/index.js';
+import { sessionCapabilities } from '../../src/phone/index.js';
 import { pcmuCodec, pcmaCodec, type AudioCodec } from '../../src/codecs/index.js';
 import { Phone, type PhoneOptions, type Call, type CallAudioSink } from '../../src/phone/index.js';
 import { MemoryNetwork as SipNetwork, SteppingClock, runFor } from '../unit/sip/ua/memory-network.js';

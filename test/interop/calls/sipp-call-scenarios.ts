@@ -286,3 +286,38 @@ ${sdp('sendrecv')}
 ${request('BYE', 2)}
   <recv response="200"/>
 </scenario>`;
+
+/** sipp calls Handset requiring 100rel: the 183 with ringback SDP comes reliably, sipp PRACKs it, then the 200. */
+export const uacRequire100rel = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="uac-100rel">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Require: 100rel
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdp('sendrecv')}
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="183">
+    <action>
+      <ereg regexp="[0-9]+" search_in="hdr" header="RSeq:" assign_to="rseq"/>
+    </action>
+  </recv>
+${request('PRACK', 2).replace('      Max-Forwards: 70', '      RAck: [$rseq] 1 INVITE\n      Max-Forwards: 70')}
+  <recv response="200"/>
+  <recv response="200"/>
+${ack(1)}
+  <pause milliseconds="300"/>
+${request('BYE', 3)}
+  <recv response="200"/>
+</scenario>`;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { skipUnless } from '../../support/peers/env.js';
 import { runSipp, startSippUas } from '../../support/peers/sipp.js';
 import { startPhone, sendDtmf, setHold, type Call, type CallEnd, type Phone } from '../../../src/phone/index.js';
-import { uacHoldInfoUpdate, uacOfferless, uacScanner, uas183PrackInfoHold, uasCancelRace, uasGlare491, uasRedirect } from './sipp-call-scenarios.js';
+import { uacHoldInfoUpdate, uacOfferless, uacScanner, uas183PrackInfoHold, uasCancelRace, uasGlare491, uasRedirect, uacRequire100rel } from './sipp-call-scenarios.js';
 
 const skip = skipUnless('sipp');
 
@@ -138,5 +138,19 @@ test('offerless INVITE from sipp: our offer in the 200, its answer in the ACK, c
   assert.match(ok.text, /m=audio \d+ RTP\/AVP 0 8 101/);
   assert.equal(answered.length, 1);
   assert.equal(answered[0]!.media?.negotiated?.send.encoding, 'PCMU');
+  assert.equal(phone.history.rows[0]?.reason, 'remote-bye');
+});
+
+test('PRACK as callee: sipp requires 100rel, our 183 with ringback SDP is reliable, the 200 follows its PRACK without SDP', { skip, timeout: 60_000 }, async (t) => {
+  const phone = await phoneFor(t, { aor: 'sip:handset@127.0.0.1', directCalls: true, earlyMediaRingback: true, autoAnswerMs: 500 });
+  const r = await runSipp({ t, scenario: { xml: uacRequire100rel }, remote: addressOf(phone), service: 'handset', timeoutS: 20 });
+  assert.equal(r.exitCode, 0, r.errors || r.stdout);
+  const got = r.messages.filter((m) => m.direction === 'received');
+  const p183 = got.find((m) => m.firstLine.startsWith('SIP/2.0 183'))!;
+  assert.match(p183.text, /Require: 100rel/i);
+  assert.match(p183.text, /RSeq: \d+/i);
+  assert.match(p183.text, /m=audio /);
+  const ok = got.find((m) => m.firstLine.startsWith('SIP/2.0 200') && /CSeq: 1 INVITE/.test(m.text))!;
+  assert.doesNotMatch(ok.text, /m=audio/, 'offer/answer finished in the reliable 183 (RFC 3262 §5)');
   assert.equal(phone.history.rows[0]?.reason, 'remote-bye');
 });
