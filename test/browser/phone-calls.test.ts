@@ -1,0 +1,121 @@
+// The page as a real phone in Chromium: the phone engine (a Phone on loopback, no account) calls
+// baresip and is called by it. Two-way audio is proven by a different tone each way: the page's
+// fake microphone (500 Hz, processing off) in baresip's recording, baresip's 1200 Hz in what the
+// page's playback worklet rendered. Hold and DTMF buttons are checked at baresip (SIP trace, events).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { PhoneHandsetEngine } from '../../src/app/phone-engine.js';
+import { detectTone } from '../../src/media/index.js';
+import { startPhone, type Phone } from '../../src/phone/index.js';
+import type { HandsetServer } from '../../src/ui/index.js';
+import { skipUnless, removeTempDir } from '../support/peers/env.js';
+import { startBaresip } from '../support/peers/baresip.js';
+import { makeToneWav, measureToneInWav } from '../support/peers/audio.js';
+import { buildUi, chromiumMissing, launchChromium, openHandset, readTap, soxWav, startServer, startTap, tempDir } from './support/chromium.js';
+
+const skip = chromiumMissing() ?? skipUnless('baresip', 'sox');
+const processingOff = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+let browser: Browser;
+let server: HandsetServer;
+let phone: Phone;
+let engine: PhoneHandsetEngine;
+let dir: string;
+let baresipTone: string;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !f(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
+before(async () => {
+  if (skip) return;
+  buildUi();
+  dir = tempDir('phone-calls');
+  // The page's microphone: 500 Hz from the start, long enough for both tests (played once).
+  const mic = soxWav(dir, 'mic500.wav', ['synth', '30', 'sine', '500', 'vol', '0.5']);
+  baresipTone = makeToneWav(join(dir, 'b1200.wav'), { freqs: [1200], seconds: 20 });
+  phone = await startPhone({ host: '127.0.0.1' });
+  engine = new PhoneHandsetEngine({ phone, statsIntervalMs: 500 });
+  server = await startServer(engine);
+  browser = await launchChromium(mic);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await engine?.close();
+  await phone?.close();
+  if (dir) removeTempDir(dir);
+});
+
+const liveState = (): string | undefined => engine.snapshot().calls[0]?.state;
+
+test('the page dials baresip: its microphone reaches baresip, baresip reaches its playback; Hold and DTMF act at baresip', { skip, timeout: 45_000 }, async (t) => {
+  const b = await startBaresip({ t, playWav: baresipTone, sipTrace: true, accounts: [{ aor: 'sip:bob@127.0.0.1', answermode: 'auto', codecs: ['PCMU'] }] });
+  const { context, page } = await openHandset(browser, server, processingOff);
+  try {
+    await page.getByLabel('Number to dial').fill(b.sipUri);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await b.waitForEvent('CALL_ESTABLISHED', 10_000);
+    await until('the call is active', () => liveState() === 'active');
+    await page.getByText('PCMU').first().waitFor();
+    await startTap(page);
+    await sleep(2500);
+    const tap = await readTap(page);
+    const heard = tap.samples.slice(-tap.sampleRate);
+    const r1200 = detectTone(heard, tap.sampleRate, 1200).ratio;
+    t.diagnostic(`page playback: 1200 Hz ratio ${r1200.toFixed(3)} over the last second, ${tap.underruns} underruns`);
+    assert.ok(r1200 > 0.8, `the page's playback carries baresip's 1200 Hz (${r1200})`);
+
+    await page.getByRole('button', { name: '5', exact: true }).click();
+    const dtmf = await b.waitForEvent('CALL_DTMF_START', 5000);
+    assert.equal(dtmf.param, '5', 'baresip received the key as DTMF');
+
+    await page.getByRole('button', { name: 'Hold', exact: true }).click();
+    await until('held', () => liveState() === 'held');
+    assert.ok(b.log().some((l) => /a=sendonly/.test(l)), 'the hold re-INVITE offers sendonly');
+    await page.getByRole('button', { name: 'Hold', exact: true }).click();
+    await until('resumed', () => liveState() === 'active');
+
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await b.waitForEvent('CALL_CLOSED', 5000);
+    await until('no calls', () => engine.snapshot().calls.length === 0);
+  } finally {
+    await context.close();
+  }
+  await b.stop({ keepDir: true });
+  t.after(() => removeTempDir(b.dir));
+  const rec = b.recordings().dec[0];
+  assert.ok(rec, 'baresip wrote a recording');
+  const m = measureToneInWav(rec, 500);
+  t.diagnostic(`baresip's recording: 500 Hz ratio ${m.ratio.toFixed(3)}`);
+  assert.ok(m.ratio > 0.8, `baresip heard the page's 500 Hz: ${JSON.stringify(m)}`);
+});
+
+test('baresip calls the page: the banner rings, the Answer button answers, Hang up ends it', { skip, timeout: 30_000 }, async (t) => {
+  const b = await startBaresip({ t, playWav: baresipTone, accounts: [{ aor: 'sip:alice@127.0.0.1', codecs: ['PCMU'] }] });
+  const { context, page } = await openHandset(browser, server, processingOff);
+  try {
+    const sip = phone.options.stack.localAddress('udp');
+    const dial = await b.command('dial', `sip:handset@${sip.host}:${sip.port}`);
+    assert.equal(dial.ok, true, String(dial.data));
+    await until('ringing', () => liveState() === 'incoming');
+    const answer = page.getByRole('button', { name: 'Answer', exact: true });
+    await answer.waitFor();
+    await answer.click();
+    await b.waitForEvent('CALL_ESTABLISHED', 10_000);
+    await until('active', () => liveState() === 'active');
+    await startTap(page);
+    await sleep(1500);
+    const tap = await readTap(page);
+    assert.ok(detectTone(tap.samples.slice(-tap.sampleRate / 2), tap.sampleRate, 1200).ratio > 0.8, 'the answered call is heard');
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await b.waitForEvent('CALL_CLOSED', 5000);
+    await until('no calls', () => engine.snapshot().calls.length === 0);
+    assert.equal(engine.snapshot().history[0]?.kind, 'incoming');
+  } finally {
+    await context.close();
+  }
+});
