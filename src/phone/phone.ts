@@ -12,6 +12,7 @@ import { CallMedia, type MediaSettings } from './call-media.js';
 import { Call, type CallContext } from './call.js';
 import { Account, type AccountSettings } from './account.js';
 import { CallHistory } from './call-history.js';
+import { startRecording } from './recording.js';
 import { followRefer, type ReferPolicy } from './transfer.js';
 import { toneSource, type CallAudioSource } from './call-audio.js';
 import type { DtmfMode } from './dtmf.js';
@@ -39,6 +40,8 @@ export interface PhoneOptions {
   referPolicy?: ReferPolicy;
   /** 3xx redirects followed per call (default 5). */
   maxRedirects?: number;
+  /** Record every call from its start (two-channel WAV via `stopRecording`, also after the end). */
+  recordCalls?: boolean;
   /** Detect DTMF digits the peer sends as audio (reported as `dtmf` with via 'inband'). */
   inbandDtmf?: boolean;
   /** Tone plan region for ringback / call waiting (default 'us'). */
@@ -166,6 +169,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
 
   private adopt(call: Call): void {
     if (this.options.inbandDtmf) call.pump.detectInband(true);
+    if (this.options.recordCalls) startRecording(call);
     this.calls.push(call);
     this.history.track(call);
     call.once('ended', () => {

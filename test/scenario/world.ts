@@ -5,12 +5,13 @@ import { pcmuCodec, pcmaCodec, type AudioCodec } from '../../src/codecs/index.js
 import { Phone, type PhoneOptions, type Call, type CallAudioSink } from '../../src/phone/index.js';
 import { MemoryNetwork as SipNetwork, SteppingClock, runFor } from '../unit/sip/ua/memory-network.js';
 import { MemoryNetwork as RtpNetwork } from '../support/memory-network.js';
+import type { SrtpPolicy } from '../../src/sdp/index.js';
 
 export interface World {
   clock: SteppingClock;
   sip: SipNetwork;
   rtp: RtpNetwork;
-  phone(host: string, options?: Partial<PhoneOptions> & { codecs?: AudioCodec[] }): Promise<Phone>;
+  phone(host: string, options?: Partial<PhoneOptions> & { codecs?: AudioCodec[]; srtp?: SrtpPolicy }): Promise<Phone>;
   run(ms: number): Promise<void>;
 }
 
@@ -24,15 +25,16 @@ export function world(): World {
     sip,
     rtp,
     async phone(host, options = {}) {
+      const { codecs: _c, srtp: _s, ...rest } = options;
       const transport = sip.transport();
       await transport.listen({ transport: 'udp', address: host, port: 5060 });
       const stack = new SipStack({ transport, clock, capabilities: sessionCapabilities });
       const phone = new Phone({
         stack,
         clock,
-        media: { address: host, codecs: options.codecs ?? [pcmuCodec, pcmaCodec], srtp: 'off', bindPort: async (a) => rtp.bind(a, (nextPort += 2)) },
+        media: { address: host, codecs: options.codecs ?? [pcmuCodec, pcmaCodec], srtp: options.srtp ?? 'off', bindPort: async (a) => rtp.bind(a, (nextPort += 2)) },
         random: () => 0.5,
-        ...options,
+        ...rest,
       });
       phone.start();
       return phone;
