@@ -1,0 +1,96 @@
+// Calls end to end (issue 5 benchmarks), Handset beside baresip in one run with the same sipp peer:
+// 1. call setup time on the wire (tshark on lo): INVITE → 200 and 200 → ACK, Handset and baresip
+//    each as callee (sipp uac → auto-answer) and as caller (UA → sipp uas); medians and ratios;
+// 2. calls per second each sustains as an auto-answering callee with RTP flowing (sipp uac with
+//    -rtp_echo, bounded rate ladder), and CPU / RSS at 1, 10 and 50 concurrent calls.
+// Env: CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,100,150,200),
+// CALLS_STEP_S (seconds per ladder step, default 8), CALLS_PROFILE_DIR (node --cpu-prof of the
+// Handset callee during its ladder, written there).
+import { loadavg } from 'node:os';
+import { baresipAvailable } from '../test/support/peers/baresip.js';
+import { sippAvailable } from '../test/support/peers/sipp.js';
+import { median, tsharkAvailable, type SetupTimes } from './calls-capture.js';
+import { atConcurrency, rateLadder, type ConcurrencyPoint, type RateStep } from './calls-load.js';
+import { baresipCallerSetup, calleeSetup, handsetCallerSetup } from './calls-setup.js';
+import { startBaresipCallee, startHandsetCallee, rssKiB, type Callee } from './calls-uas.js';
+
+const out = (s: string): void => void process.stdout.write(`${s}\n`);
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const ms = (x: number): string => (Number.isNaN(x) ? '   n/a' : x.toFixed(2).padStart(6));
+const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt) || dflt;
+
+function setupLine(label: string, t: SetupTimes, extra: string): string {
+  return `${label.padEnd(26)} INVITE→200 ${ms(median(t.inviteTo200))} ms   200→ACK ${ms(median(t.okToAck))} ms   (n=${t.inviteTo200.length}${extra})`;
+}
+
+async function withCallee<T>(start: () => Promise<Callee>, fn: (ua: Callee) => Promise<T>): Promise<T> {
+  const ua = await start();
+  try {
+    return await fn(ua);
+  } finally {
+    await ua.stop();
+  }
+}
+
+async function setupTimesSection(n: number): Promise<void> {
+  out(`### call setup time (wire, tshark on lo; medians of ${n} calls; load ${load()})`);
+  const hCallee = await withCallee(startHandsetCallee, (ua) => calleeSetup(ua, n));
+  out(setupLine('handset callee', hCallee, hCallee.sippOk ? '' : ', sipp reported failures'));
+  const bCallee = await withCallee(() => startBaresipCallee(), (ua) => calleeSetup(ua, n));
+  out(setupLine('baresip callee', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
+  out(`ratio handset/baresip as callee (INVITE→200): ${(median(hCallee.inviteTo200) / median(bCallee.inviteTo200)).toFixed(2)}`);
+  const callerN = Math.min(n, 10);
+  const hCaller = await handsetCallerSetup(callerN);
+  out(setupLine('handset caller → sipp uas', hCaller, `, ${hCaller.failures} failed; one process per call`));
+  const bCaller = await baresipCallerSetup(callerN);
+  out(setupLine('baresip caller → sipp uas', bCaller, `, ${bCaller.failures} failed`));
+  out(`ratio handset/baresip as caller (INVITE→200): ${(median(hCaller.inviteTo200) / median(bCaller.inviteTo200)).toFixed(2)}, (200→ACK): ${(median(hCaller.okToAck) / median(bCaller.okToAck)).toFixed(2)}`);
+}
+
+function ladderLines(name: string, steps: RateStep[]): number {
+  let best = 0;
+  for (const s of steps) {
+    const r = s.run;
+    out(`  ${name.padEnd(8)} ${String(s.rate).padStart(4)} calls/s: ${s.sustained ? 'ok  ' : 'FAIL'} ${r.successful} ok ${r.failed} failed, ${(r.elapsedMs / 1000).toFixed(1)} s, exit ${r.exitCode}, UA CPU ${r.cpuPercent.toFixed(0)} % (load ${load()})`);
+    if (s.sustained) best = s.rate;
+  }
+  return best;
+}
+
+async function loadSection(rates: number[], stepS: number): Promise<void> {
+  const holdMs = 1000;
+  out(`### calls per second as auto-answering callee (each call held ${holdMs} ms with RTP both ways; ${stepS} s per step)`);
+  const profDir = process.env['CALLS_PROFILE_DIR'];
+  const startH = (): Promise<Callee> => startHandsetCallee(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
+  const h = ladderLines('handset', await withCallee(startH, (ua) => rateLadder(ua, rates, stepS, holdMs)));
+  const b = ladderLines('baresip', await withCallee(() => startBaresipCallee(), (ua) => rateLadder(ua, rates, stepS, holdMs)));
+  out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule)`);
+  if (profDir) out(`handset CPU profile written to ${profDir}`);
+
+  out(`### CPU and RSS at 1, 10, 50 concurrent calls (RTP flowing; CPU over 4 s with all calls up)`);
+  for (const start of [startHandsetCallee, () => startBaresipCallee()]) {
+    await withCallee(start, async (ua) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      const idle = rssKiB(ua.pid);
+      const pts: ConcurrencyPoint[] = [];
+      for (const n of [1, 10, 50]) pts.push(await atConcurrency(ua, n));
+      out(`  ${ua.name.padEnd(8)} idle RSS ${(idle / 1024).toFixed(1)} MB`);
+      for (const p of pts) {
+        out(`  ${ua.name.padEnd(8)} ${String(p.calls).padStart(2)} calls: CPU ${p.cpuPercent.toFixed(1).padStart(5)} % of a core (${(p.cpuPercent / p.calls).toFixed(2)} %/call), RSS ${(p.rssKiB / 1024).toFixed(1)} MB (+${((p.rssKiB - idle) / 1024 / p.calls).toFixed(2)} MB/call over idle)`);
+      }
+      out(`  (load ${load()})`);
+    });
+  }
+}
+
+export async function run(): Promise<void> {
+  const missing = [['sipp', sippAvailable()], ['baresip', baresipAvailable()], ['tshark', tsharkAvailable()]].filter(([, ok]) => !ok).map(([n]) => n);
+  if (missing.length) {
+    out(`skipped: ${missing.join(', ')} not installed`);
+    return;
+  }
+  const only = (process.env['CALLS_ONLY'] ?? 'setup,load').split(',');
+  if (only.includes('setup')) await setupTimesSection(num('CALLS_N', 30));
+  const rates = (process.env['CALLS_RATES'] ?? '25,50,100,150,200').split(',').map(Number).filter((x) => x > 0);
+  if (only.includes('load')) await loadSection(rates, num('CALLS_STEP_S', 8));
+}
