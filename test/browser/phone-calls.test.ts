@@ -12,10 +12,12 @@ import { startPhone, type Phone } from '../../src/phone/index.js';
 import type { HandsetServer } from '../../src/ui/index.js';
 import { skipUnless, removeTempDir } from '../support/peers/env.js';
 import { startBaresip } from '../support/peers/baresip.js';
+import { startKamailio } from '../support/peers/kamailio.js';
 import { makeToneWav, measureToneInWav } from '../support/peers/audio.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, readTap, soxWav, startServer, startTap, tempDir } from './support/chromium.js';
 
 const skip = chromiumMissing() ?? skipUnless('baresip', 'sox');
+const skipKamailio = chromiumMissing() ?? skipUnless('baresip', 'sox', 'kamailio', 'kamcmd', 'openssl');
 const processingOff = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 let browser: Browser;
 let server: HandsetServer;
@@ -118,4 +120,41 @@ test('baresip calls the page: the banner rings, the Answer button answers, Hang 
   } finally {
     await context.close();
   }
+});
+
+test('with an account: the page shows the registration at kamailio and dials "bob", who answers through kamailio with two-way audio', { skip: skipKamailio, timeout: 40_000 }, async (t) => {
+  const k = await startKamailio({ t, ipv6: false });
+  const [alice, bob] = k.users as [{ user: string; password: string }, { user: string; password: string }];
+  const b = await startBaresip({ t, playWav: baresipTone, accounts: [{ aor: `sip:${bob.user}@${k.domain}`, password: bob.password, registrar: k.proxyUri('udp'), answermode: 'auto', codecs: ['PCMU'] }] });
+  await b.waitForRegistration(10_000);
+  const registered = await startPhone({ host: '127.0.0.1', account: { aor: `sip:${alice.user}@${k.domain}`, password: alice.password, proxy: k.proxyUri('udp') } });
+  const withAccount = new PhoneHandsetEngine({ phone: registered, statsIntervalMs: 0 });
+  const accountServer = await startServer(withAccount);
+  t.after(async () => {
+    await accountServer.close();
+    await withAccount.close();
+    await registered.close();
+  });
+  const { context, page } = await openHandset(browser, accountServer, processingOff);
+  try {
+    await page.locator('#registration').filter({ hasText: 'registered' }).waitFor({ timeout: 10_000 });
+    assert.equal(withAccount.snapshot().accounts[0]?.registration, 'registered');
+    await page.getByLabel('Number to dial').fill(bob.user);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const established = await b.waitForEvent('CALL_ESTABLISHED', 10_000);
+    assert.match(String(established.peeruri), new RegExp(`sip:${alice.user}@`), 'baresip sees alice calling');
+    await until('active', () => withAccount.snapshot().calls[0]?.state === 'active');
+    await startTap(page);
+    await sleep(2000);
+    const tap = await readTap(page);
+    assert.ok(detectTone(tap.samples.slice(-tap.sampleRate / 2), tap.sampleRate, 1200).ratio > 0.8, "the page hears bob's 1200 Hz through kamailio");
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await b.waitForEvent('CALL_CLOSED', 5000);
+  } finally {
+    await context.close();
+  }
+  await b.stop({ keepDir: true });
+  t.after(() => removeTempDir(b.dir));
+  const m = measureToneInWav(b.recordings().dec[0]!, 500);
+  assert.ok(m.ratio > 0.8, `bob heard the page's 500 Hz through kamailio: ${JSON.stringify(m)}`);
 });
