@@ -34,7 +34,7 @@ export function attendedTransfer(call: Call, consultation: Call): boolean {
   if (call.state !== 'active' || consultation.state !== 'active') return false;
   endOnSuccess(call);
   const done = (p: { status: number; final: boolean }): void => {
-    // The target replaces the consultation dialog and BYEs it; if it has not within 5 s, we do.
+    // The target replaces the consultation dialog and BYEs it (RFC 3891 §3); its end is ours too.
     if (p.final && p.status < 300) consultation.endReason = { reason: 'transferred', text: 'transferred' };
   };
   call.on('transfer-progress', done);
