@@ -42,7 +42,7 @@ for (const v of variants) {
   test(`handset calls baresip directly (${v.name}): answered, two-way audio, exit 0`, { skip, timeout: 60_000 }, async (t) => {
     const f = tones(t);
     const b = await startBaresip({ t, playWav: f.baresipWav, accounts: [{ aor: 'sip:bob@127.0.0.1', answermode: 'auto', codecs: v.codecs, mediaenc: v.mediaenc }] });
-    const h = runHandset(['call', b.sipUri, '--play', f.handsetWav, '--record', f.handsetRecord, '--duration', '3', '--codecs', v.handsetCodecs, '--srtp', v.srtp], t);
+    const h = runHandset(['call', b.sipUri, '--play', f.handsetWav, '--record', f.handsetRecord, '--duration', '3', '--dtmf', '159', '--codecs', v.handsetCodecs, '--srtp', v.srtp], t);
     const media = await h.waitFor('media', 10_000);
     assert.equal(media['codec'], v.codecs[0]);
     if (v.srtp === 'mandatory') assert.match(String(media['srtp']), /AES_CM_128_HMAC_SHA1_(80|32)|AEAD/);
@@ -51,6 +51,8 @@ for (const v of variants) {
     assert.equal(ended['reason'], 'local-bye');
     assert.equal(await h.exit, 0, h.stderr());
     await b.waitForEvent('CALL_CLOSED', 5000);
+    // RFC 4733 digits (sent 0.5 s after the answer) reached baresip as DTMF events.
+    assert.deepEqual(b.seen.filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param), ['1', '5', '9']);
     await b.stop({ keepDir: true });
     t.after(() => removeTempDir(b.dir));
     assertTwoWay(f.handsetRecord, b.recordings().dec[0]);
