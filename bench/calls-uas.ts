@@ -20,19 +20,23 @@ export interface Callee {
 
 const handsetMain = (): string => join(dirname(fileURLToPath(import.meta.url)), '../src/app/main.js');
 
-/** `handset listen --auto-answer` on a free port; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir', d]. */
-export async function startHandsetCallee(nodeArgs: string[] = []): Promise<Callee> {
+/**
+ * An auto-answering Handset on a free port: `handset listen --auto-answer` itself (`lines`
+ * undefined), or bench/calls-callee-main.ts with `lines` lines (the CLI allows 2 at once).
+ * `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir', d].
+ */
+export async function startHandsetCallee(nodeArgs: string[] = [], lines?: number): Promise<Callee> {
   const port = await freePort();
-  const proc = startPeerProcess({
-    name: 'handset-listen',
-    command: process.execPath,
-    args: [...nodeArgs, handsetMain(), 'listen', '--auto-answer', '--listen', `127.0.0.1:${port}`],
-  });
-  await proc.waitForLine(/^ready /, 15_000);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const args = lines === undefined
+    ? [handsetMain(), 'listen', '--auto-answer', '--listen', `127.0.0.1:${port}`]
+    : [join(here, 'calls-callee-main.js'), String(port), String(lines)];
+  const proc = startPeerProcess({ name: 'handset-listen', command: process.execPath, args: [...nodeArgs, ...args] });
+  await proc.waitForLine(/^ready/, 15_000);
   // Without --json the CLI still prints one line per event; drop them so a long run holds no log.
   const dropLines = setInterval(() => (proc.lines.length = 0, proc.lineTimes.length = 0), 1000);
   return {
-    name: 'handset',
+    name: lines === undefined ? 'handset' : 'handset*',
     port,
     pid: proc.pid,
     user: 'handset',

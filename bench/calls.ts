@@ -3,7 +3,7 @@
 //    each as callee (sipp uac → auto-answer) and as caller (UA → sipp uas); medians and ratios;
 // 2. calls per second each sustains as an auto-answering callee with RTP flowing (sipp uac with
 //    -rtp_echo, bounded rate ladder), and CPU / RSS at 1, 10 and 50 concurrent calls.
-// Env: CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,100,150,200),
+// Env: CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,75,100,125,150,200),
 // CALLS_STEP_S (seconds per ladder step, default 8), CALLS_PROFILE_DIR (node --cpu-prof of the
 // Handset callee during its ladder, written there).
 import { loadavg } from 'node:os';
@@ -34,7 +34,7 @@ async function withCallee<T>(start: () => Promise<Callee>, fn: (ua: Callee) => P
 
 async function setupTimesSection(n: number): Promise<void> {
   out(`### call setup time (wire, tshark on lo; medians of ${n} calls; load ${load()})`);
-  const hCallee = await withCallee(startHandsetCallee, (ua) => calleeSetup(ua, n));
+  const hCallee = await withCallee(() => startHandsetCallee(), (ua) => calleeSetup(ua, n));
   out(setupLine('handset callee', hCallee, hCallee.sippOk ? '' : ', sipp reported failures'));
   const bCallee = await withCallee(() => startBaresipCallee(), (ua) => calleeSetup(ua, n));
   out(setupLine('baresip callee', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
@@ -61,14 +61,14 @@ async function loadSection(rates: number[], stepS: number): Promise<void> {
   const holdMs = 1000;
   out(`### calls per second as auto-answering callee (each call held ${holdMs} ms with RTP both ways; ${stepS} s per step)`);
   const profDir = process.env['CALLS_PROFILE_DIR'];
-  const startH = (): Promise<Callee> => startHandsetCallee(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
+  const startH = (): Promise<Callee> => startHandsetCallee(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [], 2000);
   const h = ladderLines('handset', await withCallee(startH, (ua) => rateLadder(ua, rates, stepS, holdMs)));
   const b = ladderLines('baresip', await withCallee(() => startBaresipCallee(), (ua) => rateLadder(ua, rates, stepS, holdMs)));
   out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule)`);
   if (profDir) out(`handset CPU profile written to ${profDir}`);
 
   out(`### CPU and RSS at 1, 10, 50 concurrent calls (RTP flowing; CPU over 4 s with all calls up)`);
-  for (const start of [startHandsetCallee, () => startBaresipCallee()]) {
+  for (const start of [() => startHandsetCallee([], 2000), () => startBaresipCallee()]) {
     await withCallee(start, async (ua) => {
       await new Promise((r) => setTimeout(r, 1000));
       const idle = rssKiB(ua.pid);
@@ -76,7 +76,7 @@ async function loadSection(rates: number[], stepS: number): Promise<void> {
       for (const n of [1, 10, 50]) pts.push(await atConcurrency(ua, n));
       out(`  ${ua.name.padEnd(8)} idle RSS ${(idle / 1024).toFixed(1)} MB`);
       for (const p of pts) {
-        out(`  ${ua.name.padEnd(8)} ${String(p.calls).padStart(2)} calls: CPU ${p.cpuPercent.toFixed(1).padStart(5)} % of a core (${(p.cpuPercent / p.calls).toFixed(2)} %/call), RSS ${(p.rssKiB / 1024).toFixed(1)} MB (+${((p.rssKiB - idle) / 1024 / p.calls).toFixed(2)} MB/call over idle)`);
+        out(`  ${ua.name.padEnd(8)} ${String(p.calls).padStart(2)} calls: CPU ${p.cpuPercent.toFixed(1).padStart(5)} % of a core (${(p.cpuPercent / p.calls).toFixed(2)} %/call), RSS ${(p.rssKiB / 1024).toFixed(1)} MB (+${((p.rssKiB - idle) / 1024 / p.calls).toFixed(2)} MB/call over idle)${p.ok === p.calls ? '' : `  INVALID: only ${p.ok} calls ok`}`);
       }
       out(`  (load ${load()})`);
     });
@@ -91,6 +91,6 @@ export async function run(): Promise<void> {
   }
   const only = (process.env['CALLS_ONLY'] ?? 'setup,load').split(',');
   if (only.includes('setup')) await setupTimesSection(num('CALLS_N', 30));
-  const rates = (process.env['CALLS_RATES'] ?? '25,50,100,150,200').split(',').map(Number).filter((x) => x > 0);
+  const rates = (process.env['CALLS_RATES'] ?? '25,50,75,100,125,150,200').split(',').map(Number).filter((x) => x > 0);
   if (only.includes('load')) await loadSection(rates, num('CALLS_STEP_S', 8));
 }
