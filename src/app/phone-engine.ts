@@ -28,6 +28,9 @@ export interface PhoneEngineOptions {
 /** How long a forwarded call rings before it goes on (forwardMode no-answer). */
 const FORWARD_NO_ANSWER_MS = 20_000;
 
+/** How long the transfer target gets to end the replaced consultation call before we do. */
+const CONSULTATION_GRACE_MS = 1000;
+
 const ok = (value?: unknown): EngineCommandResult => ({ ok: true, value });
 const fail = (error: string, field?: string): EngineCommandResult => (field === undefined ? { ok: false, error } : { ok: false, error, field });
 
@@ -364,10 +367,27 @@ export class PhoneHandsetEngine implements HandsetEngine {
     if (consultation !== undefined) {
       const held = this.pick(callId, (x) => x !== consultation && x.state === 'active');
       if (held === undefined) return fail('transfer: no other call to connect to the consultation');
-      return attendedTransfer(held, consultation) ? (this.emitCalls(), ok(held.id)) : fail('transfer: both calls must be answered');
+      if (!attendedTransfer(held, consultation)) return fail('transfer: both calls must be answered');
+      this.dropConsultationAfterTransfer(held, consultation);
+      this.emitCalls();
+      return ok(held.id);
     }
     // First step: hold the current call and call the target.
     return this.dial(target);
+  }
+
+  /**
+   * RFC 3891 §3: the target replaces the consultation dialog and should BYE it; some (baresip)
+   * only do when the new call is over, so once the transfer succeeded we end it ourselves.
+   */
+  private dropConsultationAfterTransfer(held: Call, consultation: Call): void {
+    const onProgress = (p: { status: number; final: boolean }): void => {
+      if (!p.final) return;
+      held.off('transfer-progress', onProgress);
+      if (p.status >= 300) return;
+      this.phone.options.clock.setTimer(CONSULTATION_GRACE_MS, () => consultation.hangup());
+    };
+    held.on('transfer-progress', onProgress);
   }
 
   private record(callId: unknown): EngineCommandResult {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { PhoneHandsetEngine } from '../../src/app/phone-engine.js';
 import { detectTone } from '../../src/media/index.js';
-import { startPhone, type Phone } from '../../src/phone/index.js';
+import { startPhone, toneSource, type Call, type Phone } from '../../src/phone/index.js';
 import type { HandsetServer } from '../../src/ui/index.js';
 import { skipUnless, removeTempDir } from '../support/peers/env.js';
 import { startBaresip } from '../support/peers/baresip.js';
@@ -158,3 +158,45 @@ test('with an account: the page shows the registration at kamailio and dials "bo
   const m = measureToneInWav(b.recordings().dec[0]!, 500);
   assert.ok(m.ratio > 0.8, `bob heard the page's 500 Hz through kamailio: ${JSON.stringify(m)}`);
 });
+
+for (const attended of [false, true]) {
+  test(`${attended ? 'attended' : 'blind'} Transfer from the page: the other Handset is connected to baresip and the page drops out`, { skip, timeout: 30_000 }, async (t) => {
+    const carol = await startBaresip({ t, sipTrace: true, accounts: [{ aor: 'sip:carol@127.0.0.1', answermode: 'auto', codecs: ['PCMU'] }] });
+    const bob = await startPhone({ host: '127.0.0.1' });
+    t.after(() => bob.close());
+    const bobCalls: Call[] = [];
+    bob.on('call', (c) => bobCalls.push(c));
+    bob.on('incoming', (c) => {
+      c.play(toneSource(1200));
+      c.answer();
+    });
+    const { context, page } = await openHandset(browser, server, processingOff);
+    try {
+      const bobSip = bob.options.stack.localAddress('udp');
+      await page.getByLabel('Number to dial').fill(`sip:bob@${bobSip.host}:${bobSip.port}`);
+      await page.getByRole('button', { name: 'Call', exact: true }).click();
+      await until('talking to bob', () => liveState() === 'active');
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+      await page.getByLabel('Transfer to').fill(carol.sipUri);
+      if (attended) {
+        await page.getByLabel('Attended (consult first)').check();
+        await page.getByRole('button', { name: 'Transfer now' }).click();
+        // The consultation call: bob on hold, carol answers.
+        await carol.waitForEvent('CALL_ESTABLISHED', 10_000);
+        await until('consulting carol', () => engine.snapshot().calls.some((c) => c.state === 'active' && c.remoteUri === carol.sipUri) && engine.snapshot().calls.some((c) => c.state === 'held'));
+      }
+      await page.getByRole('button', { name: 'Transfer now' }).click();
+      // bob places the new call to carol (with Replaces when attended), and the page's calls end.
+      await until('bob calls carol', () => bobCalls.some((c) => c.direction === 'outgoing' && c.state === 'active'), 10_000);
+      const transferred = bobCalls.find((c) => c.direction === 'outgoing')!;
+      assert.equal(transferred.remoteUri, carol.sipUri);
+      assert.equal(carol.log().some((l) => /^Replaces:/i.test(l.trim())), attended, 'carol got an INVITE with Replaces exactly when the transfer was attended');
+      await until('the page dropped out', () => engine.snapshot().calls.length === 0, 10_000);
+      const first = bobCalls.find((c) => c.direction === 'incoming')!;
+      assert.equal((await first.whenEnded()).reason, 'transferred', "bob ended the page's leg once the new call was answered");
+      transferred.hangup();
+    } finally {
+      await context.close();
+    }
+  });
+}
