@@ -70,3 +70,32 @@ for (const kind of ['attended', 'blind'] as const) {
     assert.ok(heardByCarol.some((r) => r > 0.8), `baresip hears bob after the transfer: ${heardByCarol}`);
   });
 }
+
+test('being transferred: baresip REFERs the Handset to another baresip; NOTIFYs report it, audio after', { skip, timeout: 60_000 }, async (t) => {
+  const dir = makeTempDir('transferred');
+  t.after(() => removeTempDir(dir));
+  const carolWav = makeToneWav(join(dir, 'c1800.wav'), { freqs: [1800], seconds: 10 });
+  const bob = await startBaresip({ t, sipTrace: true, accounts: [{ aor: 'sip:bob@127.0.0.1', answermode: 'auto' }] });
+  const carol = await startBaresip({ t, playWav: carolWav, accounts: [{ aor: 'sip:carol@127.0.0.1', answermode: 'auto' }] });
+  const alice = await phone(t);
+  const ab = (await alice.dial(bob.sipUri, { source: toneSource(500) })) as Call;
+  await new Promise<void>((r) => ab.once('answered', r));
+  const transferred = new Promise<{ target: string }>((r) => ab.once('transferred', r));
+  const next = new Promise<Call>((r) => alice.on('call', (c) => c !== ab && r(c)));
+  assert.equal((await bob.command('transfer', carol.sipUri)).ok, true);
+  assert.equal((await transferred).target, carol.sipUri);
+  const ac = await next;
+  await new Promise<void>((r) => (ac.state === 'active' ? r() : ac.once('answered', r)));
+  assert.equal((await ab.whenEnded()).reason, 'transferred');
+  const frames: Int16Array[] = [];
+  ac.listen({ write: (f) => void frames.push(f.slice()) });
+  await sleep(1500);
+  const heard = Int16Array.from(frames.slice(-30).flatMap((f) => [...f]));
+  assert.ok(detectTone(heard, 8000, 1800).ratio > 0.8, 'alice hears carol after being transferred');
+  // baresip (the transferor) saw our NOTIFYs: 100 Trying first, 200 OK last (RFC 3515 §2.4.5).
+  const sipfrags = bob.log().filter((l) => /^SIP\/2\.0 \d{3}/.test(l));
+  assert.ok(sipfrags.includes('SIP/2.0 100 Trying'), sipfrags.join(' | '));
+  const closed = ac.whenEnded();
+  ac.hangup();
+  await closed;
+});
