@@ -57,14 +57,15 @@ const SPEAKER_QUEUE_MS = 80;
 
 export class CallAudioBridge {
   private call: Call | undefined;
-  private detach: (() => void) | undefined;
+  private detachSource: (() => void) | undefined;
   /** Microphone samples at the call's rate, waiting for the call's 20 ms pump. */
   private mic = new SampleFifo(1);
-  /** Received samples at the page's rate, waiting for the next microphone frame. */
-  private readonly speaker: SampleFifo;
+  /** Per call heard (the talking call, plus the others of a conference): samples at the page's rate. */
+  private readonly heard = new Map<Call, { fifo: SampleFifo; off: () => void }>();
+  private readonly scratch: Int16Array;
 
   constructor(readonly sampleRate: number, readonly frameSamples: number) {
-    this.speaker = new SampleFifo(Math.round((sampleRate * SPEAKER_QUEUE_MS) / 1000));
+    this.scratch = new Int16Array(frameSamples);
   }
 
   /** The call this page talks on, if any. */
@@ -72,35 +73,61 @@ export class CallAudioBridge {
     return this.call;
   }
 
-  /** One microphone frame in, one speaker frame out, on `call` (undefined: no live call). */
-  process(mic: Int16Array, call: Call | undefined): Int16Array {
-    if (call !== this.call) this.attach(call);
+  /**
+   * One microphone frame in, one speaker frame out. The microphone goes to `call` (undefined: no
+   * live call); the speaker frame mixes what `call` and the `alsoHeard` calls (a conference) receive.
+   */
+  process(mic: Int16Array, call: Call | undefined, alsoHeard: readonly Call[] = []): Int16Array {
+    this.talkOn(call);
+    this.listen(call === undefined ? [] : [call, ...alsoHeard]);
     const out = new Int16Array(this.frameSamples);
     if (this.call === undefined) return out;
     this.mic.push(resampleFrame(mic, this.sampleRate, this.call.sampleRate));
-    this.speaker.read(out);
+    for (const { fifo } of this.heard.values()) {
+      fifo.read(this.scratch);
+      for (let i = 0; i < out.length; i++) {
+        const v = out[i]! + this.scratch[i]!;
+        out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      }
+    }
     return out;
   }
 
-  private attach(call: Call | undefined): void {
-    this.detach?.();
-    this.detach = undefined;
+  /** Sends the microphone to `call` from now on (the previous call gets silence). */
+  talkOn(call: Call | undefined): void {
+    if (call === this.call) return;
+    this.detachSource?.();
+    this.detachSource = undefined;
     this.call = call;
-    this.speaker.clear();
     if (call === undefined) return;
-    const rate = call.sampleRate;
-    this.mic = new SampleFifo(Math.round((rate * MIC_QUEUE_MS) / 1000));
-    const mic = this.mic;
-    const source: CallAudioSource = { read: (out) => (mic.read(out), true) };
+    const size = Math.round((call.sampleRate * MIC_QUEUE_MS) / 1000);
+    if (this.mic.capacity !== size) this.mic = new SampleFifo(size);
+    // Reads whichever queue is current: a conference keeps the source it found on its first call.
+    const source: CallAudioSource = { read: (out) => (this.mic.read(out), true) };
     call.play(source);
-    const unlisten = call.listen({ write: (frame, frameRate) => this.speaker.push(resampleFrame(frame, frameRate, this.sampleRate)) });
-    this.detach = () => {
-      unlisten();
+    this.detachSource = () => {
       if (call.pump.source === source) call.play(silence);
     };
   }
 
+  /** Keeps one sink (and queue) on each call in `calls`, and none on the others. */
+  private listen(calls: readonly Call[]): void {
+    for (const [c, h] of this.heard) {
+      if (!calls.includes(c)) {
+        h.off();
+        this.heard.delete(c);
+      }
+    }
+    for (const c of calls) {
+      if (this.heard.has(c)) continue;
+      const fifo = new SampleFifo(Math.round((this.sampleRate * SPEAKER_QUEUE_MS) / 1000));
+      const off = c.listen({ write: (frame, frameRate) => fifo.push(resampleFrame(frame, frameRate, this.sampleRate)) });
+      this.heard.set(c, { fifo, off });
+    }
+  }
+
   close(): void {
-    this.attach(undefined);
+    this.talkOn(undefined);
+    this.listen([]);
   }
 }

@@ -45,6 +45,8 @@ export class PhoneHandsetEngine implements HandsetEngine {
   private lastDialled: string | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   private statsTimer: NodeJS.Timeout | undefined;
+  /** The audio session that last sent a microphone frame (the headset in use). */
+  private headset: CallAudioBridge | undefined;
 
   constructor(private readonly options: PhoneEngineOptions) {
     this.phone = options.phone;
@@ -175,15 +177,18 @@ export class PhoneHandsetEngine implements HandsetEngine {
       sampleRate: options.sampleRate,
       frameSamples: options.frameSamples,
       process: (mic) => {
+        this.headset = bridge;
         if (this.local.snapshot().calls.length > 0) {
           bridge.process(mic, undefined);
           return echo.process(mic);
         }
-        return bridge.process(mic, this.talkingCall());
+        const talking = this.talkingCall();
+        return bridge.process(mic, talking, talking === undefined ? [] : this.conferencedWith(talking));
       },
       close: () => {
         echo.close();
         bridge.close();
+        if (this.headset === bridge) this.headset = undefined;
       },
     };
   }
@@ -196,6 +201,12 @@ export class PhoneHandsetEngine implements HandsetEngine {
       if (c.state === 'active' && !c.held.local) return c;
     }
     return undefined;
+  }
+
+  /** The other calls merged with `call` in a local conference (their pumps share our frame). */
+  private conferencedWith(call: Call): Call[] {
+    if (call.pump.localFrame === undefined) return [];
+    return this.phone.activeCalls.filter((c) => c !== call && c.state === 'active' && c.pump.localFrame !== undefined);
   }
 
   async close(): Promise<void> {
@@ -327,6 +338,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
           const talking = this.talkingCall() ?? live[live.length - 1]!;
           const other = [...live].reverse().find((c) => c !== talking)!;
           // The talking call first: its source (the headset) becomes the conference's voice.
+          this.headset?.talkOn(talking);
           new Conference(this.phone.options.clock, [talking, other]);
           this.emitCalls();
           return ok([talking.id, other.id]);

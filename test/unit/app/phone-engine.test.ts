@@ -161,3 +161,46 @@ test('SampleFifo drops the oldest samples when full and pads reads with silence;
   const bridge = new CallAudioBridge(16000, 320);
   assert.deepEqual([...bridge.process(new Int16Array(320).fill(7), undefined)], new Array(320).fill(0));
 });
+
+test('Conference merges the held and the current call: the page hears both parties, each party hears the page and the other', async (t) => {
+  const { engine, far } = await pair(t);
+  const carol = await startPhone({ host: '127.0.0.1' });
+  t.after(() => carol.close());
+  const heard = new Map<string, Int16Array[]>();
+  for (const [p, freq] of [[far, 1200], [carol, 1800]] as const) {
+    p.on('incoming', (c) => {
+      c.play(toneSource(freq));
+      const frames: Int16Array[] = [];
+      heard.set(String(freq), frames);
+      c.listen({ write: (f) => void frames.push(f.slice()) });
+      c.answer();
+    });
+  }
+  const audio = engine.openAudio({ sampleRate: 16000, frameSamples: 320 });
+  let at = 0;
+  const talk = async (ms: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let f = 0; f < ms / 20; f++, at += 320) {
+      out.push(...audio.process(toneFrame(500, at)));
+      await sleep(20);
+    }
+    return out;
+  };
+  assert.equal((await runEngineCommand(engine, 'dial', { uri: `sip:bob@${addressOf(far)}` })).ok, true);
+  await until('bob answered', () => callState(engine.snapshot()) === 'active');
+  await talk(200);
+  assert.equal((await runEngineCommand(engine, 'dial', { uri: `sip:carol@${addressOf(carol)}` })).ok, true);
+  await until('bob held, carol answered', () => callState(engine.snapshot(), 0) === 'held' && callState(engine.snapshot(), 1) === 'active');
+  assert.equal((await runEngineCommand(engine, 'conference', {})).ok, true);
+  await until('both active', () => engine.snapshot().calls.every((c) => c.state === 'active'));
+  const out = await talk(1500);
+  const tail = out.slice(-8000);
+  const ratio = (xs: ArrayLike<number>, rate: number, f: number): number => detectTone(xs, rate, f).ratio;
+  // Two tones of equal level: each holds about half the power.
+  assert.ok(ratio(tail, 16000, 1200) > 0.3 && ratio(tail, 16000, 1800) > 0.3, `the page hears bob and carol: ${ratio(tail, 16000, 1200)}, ${ratio(tail, 16000, 1800)}`);
+  const atBob = heard.get('1200')!.slice(-20).flatMap((f) => [...f]);
+  const atCarol = heard.get('1800')!.slice(-20).flatMap((f) => [...f]);
+  assert.ok(ratio(atBob, 8000, 500) > 0.2 && ratio(atBob, 8000, 1800) > 0.2, `bob hears the page and carol: ${ratio(atBob, 8000, 500)}, ${ratio(atBob, 8000, 1800)}`);
+  assert.ok(ratio(atCarol, 8000, 500) > 0.2 && ratio(atCarol, 8000, 1200) > 0.2, `carol hears the page and bob: ${ratio(atCarol, 8000, 500)}, ${ratio(atCarol, 8000, 1200)}`);
+  audio.close();
+});
