@@ -177,7 +177,7 @@ export class Call extends EventEmitter<CallEvents> {
         this.ctx.referred(this, e.refer);
         return;
       case 'refer-response':
-        if (e.status >= 300) this.emit('transfer-progress', { status: e.status, reason: e.reason, final: true });
+        this.emit('transfer-progress', { status: e.status, reason: e.reason, final: e.status >= 300 });
         return;
       case 'notify':
         if (e.sipfrag) this.emit('transfer-progress', { status: e.sipfrag.status, reason: e.sipfrag.reason, final: e.final });

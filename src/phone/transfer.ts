@@ -34,8 +34,11 @@ export function attendedTransfer(call: Call, consultation: Call): boolean {
   if (call.state !== 'active' || consultation.state !== 'active') return false;
   endOnSuccess(call);
   const done = (p: { status: number; final: boolean }): void => {
-    // The target replaces the consultation dialog and BYEs it (RFC 3891 §3); its end is ours too.
-    if (p.final && p.status < 300) consultation.endReason = { reason: 'transferred', text: 'transferred' };
+    // From the REFER's 2xx on, the target may replace the consultation dialog and BYE it
+    // (RFC 3891 §3) before any final NOTIFY: that end is the transfer's. A failure undoes it.
+    if (p.status >= 200 && p.status < 300) consultation.endReason = { reason: 'transferred', text: 'transferred' };
+    else if (p.final && p.status >= 300 && consultation.endReason?.reason === 'transferred') consultation.endReason = undefined;
+    if (p.final) call.off('transfer-progress', done);
   };
   call.on('transfer-progress', done);
   call.session.refer(consultation.remoteUri, { replaces: consultation.session });
