@@ -88,3 +88,18 @@ test('DTMF both ways: RFC 4733 and SIP INFO', async () => {
   await w.run(1000);
   assert.deepEqual(atAlice, ['9/info', '*/info']);
 });
+
+test('hold by UPDATE (RFC 3311) when asked: the peer answers recvonly, resume by UPDATE too', async () => {
+  const { w, a, b } = await talking();
+  const held = new Promise((r) => b.once('held', r));
+  const mark = w.sip.log.length;
+  assert.equal(setHold(a, true, 'UPDATE'), true);
+  await w.run(100);
+  assert.deepEqual(await held, { local: false, remote: true });
+  assert.equal(a.media?.negotiated?.direction, 'sendonly');
+  const sent = w.sip.log.slice(mark).map((p) => p.text.slice(0, p.text.indexOf(' ')));
+  assert.ok(sent.includes('UPDATE') && !sent.includes('INVITE'), sent.join(','));
+  assert.equal(setHold(a, false, 'UPDATE'), true);
+  await w.run(100);
+  assert.equal(a.media?.negotiated?.direction, 'sendrecv');
+});
