@@ -21,6 +21,8 @@ export interface CommandHost {
   /** Sends the headset's microphone to `call` (before a conference takes the call's source). */
   talkOn(call: Call): void;
   emitCalls(): void;
+  /** account-add (checked there: errors name the field). */
+  addAccount(args: Readonly<Record<string, unknown>>): Promise<EngineCommandResult>;
 }
 
 /** How long the transfer target gets to end the replaced consultation call before we do. */
@@ -163,6 +165,12 @@ export class PhoneEngineCommands {
       {
         name: 'redial', description: 'call the last number again', args: [],
         run: async () => (this.lastDialled === undefined ? fail('redial: nothing dialled yet') : this.dial(this.lastDialled)),
+      },
+      {
+        name: 'account-add', description: 'use a SIP account (the phone restarts with it and registers)',
+        args: [arg('aor', 'string', 'address of record, sip:alice@example.com', true), arg('password', 'string', 'password', true),
+          arg('displayName', 'string', 'name shown to callees'), arg('proxy', 'string', 'registrar/outbound proxy URI'), arg('transport', 'string', 'udp, tcp, tls, ws, wss')],
+        run: (a) => this.host.addAccount(a),
       },
       { name: 'record', description: 'start or stop recording the current call (two-channel WAV)', args: [callIdArg], run: async (a) => this.record(a['callId']) },
     ];

@@ -2,12 +2,13 @@
 // state is read off the phone's calls, history and registration, and the page's audio is joined
 // to the live call (phone-engine-audio.ts). The echo test, settings and contacts are the local
 // engine's (LocalHandsetEngine), which this one wraps instead of repeating.
-import type { Call, Phone } from '../phone/index.js';
+import type { AccountSettings, Call, Phone } from '../phone/index.js';
 import type {
-  AudioSession, EngineCommand, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta, RegistrationStatus,
+  AudioSession, EngineCommand, EngineCommandResult, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta, RegistrationStatus,
 } from '../ui/index.js';
 import type { RegistrationEvent } from '../sip/index.js';
 import { LocalHandsetEngine } from './local-engine.js';
+import { checkAccount } from './local-engine-commands.js';
 import { PhoneEngineCommands } from './phone-engine-commands.js';
 import { CallAudioBridge } from './phone-engine-audio.js';
 import { accountViews, callView, historyView, rtpViews, type CallNotes } from './phone-engine-views.js';
@@ -19,6 +20,8 @@ export interface PhoneEngineOptions {
   /** How often RTP statistics and call quality are refreshed (ms, default 1000; 0 = never). */
   statsIntervalMs?: number;
   now?: () => number;
+  /** Closes the current phone and starts one with `account` (account-add); without it account-add is refused. */
+  switchAccount?: (account: AccountSettings) => Promise<Phone>;
 }
 
 /** How long a forwarded call rings before it goes on (forwardMode no-answer). */
@@ -27,7 +30,8 @@ const FORWARD_NO_ANSWER_MS = 20_000;
 
 export class PhoneHandsetEngine implements HandsetEngine {
   readonly commands: readonly EngineCommand[];
-  readonly phone: Phone;
+  /** The phone behind the page (replaced when an account is added). */
+  phone: Phone;
   readonly local: LocalHandsetEngine;
   private readonly listeners = new Set<(d: HandsetStateDelta) => void>();
   private readonly notes = new WeakMap<Call, CallNotes>();
@@ -38,22 +42,11 @@ export class PhoneHandsetEngine implements HandsetEngine {
   /** The audio session that last sent a microphone frame (the headset in use). */
   private headset: CallAudioBridge | undefined;
 
-  constructor(options: PhoneEngineOptions) {
+  constructor(private readonly options: PhoneEngineOptions) {
     this.phone = options.phone;
     this.local = new LocalHandsetEngine(options.now);
-    const account = this.phone.account;
-    if (account?.settings.password !== undefined) {
-      this.registration = 'registering';
-      this.registrationDetail = `registering at ${account.settings.proxy ?? account.aor.host}`;
-    }
     this.unsubscribe.push(this.local.onChange((d) => this.forwardLocal(d)));
-    const onCall = (call: Call): void => this.track(call);
-    const onIncoming = (call: Call): void => this.directCallPolicy(call);
-    const onRegistration = (e: RegistrationEvent): void => this.onRegistration(e);
-    this.phone.on('call', onCall);
-    this.phone.on('incoming', onIncoming);
-    this.phone.on('registration', onRegistration);
-    this.unsubscribe.push(() => this.phone.off('call', onCall), () => this.phone.off('incoming', onIncoming), () => this.phone.off('registration', onRegistration));
+    this.bindPhone();
     const interval = options.statsIntervalMs ?? 1000;
     if (interval > 0) {
       this.statsTimer = setInterval(() => this.phone.activeCalls.length > 0 && this.emit({ calls: this.callViews(), rtp: rtpViews(this.phone.activeCalls) }), interval);
@@ -70,7 +63,51 @@ export class PhoneHandsetEngine implements HandsetEngine {
       talkingCall: () => this.talkingCall(),
       talkOn: (call) => this.headset?.talkOn(call),
       emitCalls: () => this.emitCalls(),
+      addAccount: (a) => this.addAccount(a),
     }).build();
+  }
+
+  private phoneUnsubscribe: Array<() => void> = [];
+
+  private bindPhone(): void {
+    const phone = this.phone;
+    const account = phone.account;
+    this.registration = account?.settings.password !== undefined ? 'registering' : 'unregistered';
+    this.registrationDetail = account?.settings.password !== undefined ? `registering at ${account.settings.proxy ?? account.aor.host}` : '';
+    const onCall = (call: Call): void => this.track(call);
+    const onIncoming = (call: Call): void => this.directCallPolicy(call);
+    const onRegistration = (e: RegistrationEvent): void => this.onRegistration(e);
+    phone.on('call', onCall);
+    phone.on('incoming', onIncoming);
+    phone.on('registration', onRegistration);
+    this.phoneUnsubscribe = [() => phone.off('call', onCall), () => phone.off('incoming', onIncoming), () => phone.off('registration', onRegistration)];
+    this.applySettings(this.local.snapshot().settings);
+  }
+
+  /**
+   * account-add: one account per Phone, so the phone is replaced by one with the new account
+   * (through `switchAccount`, which closes the old one). Only while no call is up.
+   */
+  private async addAccount(a: Readonly<Record<string, unknown>>): Promise<EngineCommandResult> {
+    const bad = checkAccount(a);
+    if (bad) return bad;
+    if (this.options.switchAccount === undefined) return { ok: false, error: 'account-add: this engine cannot change its account (start handset serve with --user/--password/--proxy)' };
+    if (this.phone.activeCalls.length > 0) return { ok: false, error: 'account-add: hang up first (the phone restarts with the new account)' };
+    let proxy = (a['proxy'] as string | undefined) || undefined;
+    const transport = a['transport'] as string | undefined;
+    if (proxy !== undefined && transport !== undefined && transport !== 'udp' && !/;transport=/i.test(proxy)) proxy = `${proxy};transport=${transport}`;
+    const account: AccountSettings = { aor: a['aor'] as string, password: a['password'] as string, directCalls: proxy === undefined };
+    if (proxy !== undefined) account.proxy = proxy;
+    for (const u of this.phoneUnsubscribe.splice(0)) u();
+    try {
+      this.phone = await this.options.switchAccount(account);
+    } catch (e) {
+      this.bindPhone();
+      return { ok: false, error: `account-add: ${(e as Error).message}` };
+    }
+    this.bindPhone();
+    this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail), calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts) });
+    return { ok: true, value: 'account-1' };
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -212,7 +249,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
 
   async close(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
-    for (const u of this.unsubscribe.splice(0)) u();
+    for (const u of [...this.unsubscribe.splice(0), ...this.phoneUnsubscribe.splice(0)]) u();
     this.listeners.clear();
     await this.local.close();
   }

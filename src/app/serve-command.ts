@@ -8,6 +8,7 @@ import { DEFAULT_UI_PORT, loadOrCreateToken, PortInUseError, startHandsetServer 
 import { defaultDataDir } from './data-dir.js';
 import { ArgumentError, headlessOptions, headlessPhone } from './call-command.js';
 import { PhoneHandsetEngine } from './phone-engine.js';
+import type { AccountSettings, Phone } from '../phone/index.js';
 import { createWsUpgrade } from './ws-upgrade.js';
 
 /** The checkout or package root (holds package.json), where Vite puts build/ui. */
@@ -53,7 +54,17 @@ export const serveCommand: Command = {
       return 2;
     }
     if (typeof h === 'number') return h;
-    const engine = new PhoneHandsetEngine({ phone: h.phone, dataDir });
+    let current = h;
+    // account-add from the page: the phone restarts with the account (same --listen, --codecs, --srtp).
+    const switchAccount = async (account: AccountSettings): Promise<Phone> => {
+      await current.close();
+      const next = await headlessPhone('serve', { ...phoneValues, user: account.aor, password: account.password, proxy: account.proxy, listen: values['listen'] as string | undefined }, phoneIo, undefined);
+      if (typeof next === 'number') throw new Error('the SIP listener could not be opened');
+      current = next;
+      next.phone.start();
+      return next.phone;
+    };
+    const engine = new PhoneHandsetEngine({ phone: h.phone, dataDir, switchAccount });
     h.phone.start();
     let server;
     try {
@@ -61,7 +72,7 @@ export const serveCommand: Command = {
     } catch (e) {
       io.stderr.write(`handset serve: ${e instanceof PortInUseError ? e.message : `cannot listen: ${(e as Error).message}`}\n`);
       await engine.close();
-      await h.close();
+      await current.close();
       return 1;
     }
     const account = h.phone.account ? `account ${h.phone.account.settings.aor}` : 'no account (direct calls: dial sip:user@host)';
@@ -77,7 +88,7 @@ export const serveCommand: Command = {
     });
     await server.close();
     await engine.close();
-    await h.close();
+    await current.close();
     return 0;
   },
 };
