@@ -5,7 +5,7 @@ import { startBaresip } from '../test/support/peers/baresip.js';
 import { withTimeout } from '../test/support/peers/process.js';
 import { freePort } from '../test/support/peers/env.js';
 import { setupTimes, startCapture, type SetupTimes } from './calls-capture.js';
-import { handsetCallOnce, type Callee } from './calls-uas.js';
+import { handsetCallOnce, handsetCallsInOneProcess, type Callee } from './calls-uas.js';
 
 /** sipp uac → `ua`: `calls` calls, one at a time, `rate` per second, each held 100 ms. */
 export async function calleeSetup(ua: Callee, calls: number, rate = 5): Promise<SetupTimes & { sippOk: boolean }> {
@@ -18,13 +18,17 @@ export async function calleeSetup(ua: Callee, calls: number, rate = 5): Promise<
   return { ...setupTimes(await cap.stop()), sippOk: r.ok };
 }
 
-/** `handset call` → sipp uas, `calls` times (a new process per call: the CLI places one call). */
-export async function handsetCallerSetup(calls: number): Promise<SetupTimes & { failures: number }> {
+/**
+ * Handset → sipp uas, `calls` times: `handset call` (a new process per call: the CLI places one
+ * call), or with `oneProcess` one long-running Phone placing them in turn (warm code).
+ */
+export async function handsetCallerSetup(calls: number, oneProcess = false): Promise<SetupTimes & { failures: number }> {
   const uas = await startSippUas({ builtin: 'uas' }, { calls, timeoutS: 30 + calls * 5 });
   const cap = await startCapture([uas.port], 30 + calls * 5);
   let failures = 0;
   try {
-    for (let i = 0; i < calls; i++) if ((await handsetCallOnce(uas.uri('service'), 0.1)) !== 0) failures++;
+    if (oneProcess) failures = await handsetCallsInOneProcess(uas.uri('service'), calls, 100);
+    else for (let i = 0; i < calls; i++) if ((await handsetCallOnce(uas.uri('service'), 0.1)) !== 0) failures++;
   } finally {
     await uas.stop();
   }

@@ -64,24 +64,36 @@ export async function handsetCallOnce(uri: string, holdS: number): Promise<numbe
   return code;
 }
 
+/** bench/calls-caller-main.ts: one Handset process placing `calls` calls in turn; resolves with its failures. */
+export async function handsetCallsInOneProcess(uri: string, calls: number, holdMs: number): Promise<number> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const proc = startPeerProcess({ name: 'handset-caller', command: process.execPath, args: [join(here, 'calls-caller-main.js'), uri, String(calls), String(holdMs)] });
+  const timer = setTimeout(() => void proc.stop(500), 20_000 + calls * 5000);
+  await proc.exited;
+  clearTimeout(timer);
+  const m = /^done (\d+)/m.exec(proc.lines.join('\n'));
+  return m ? Number(m[1]) : calls;
+}
+
 /**
- * baresip auto-answering `sip:baresip@127.0.0.1:<port>`: G.711, a WAV tone source (so it sends
- * RTP as Handset sends its silence frames; `ausine` here only does 48 kHz stereo), a paced null
+ * baresip auto-answering `sip:baresip@127.0.0.1:<port>`: G.711, a WAV tone source by default (so it
+ * sends RTP as Handset sends its silence frames; `ausine` here only does 48 kHz stereo), a paced null
  * player, no recording, `maxCalls` lines, and no menu (its per-call status line would flood stdout).
  */
-export async function startBaresipCallee(maxCalls = 2000): Promise<Callee> {
+export async function startBaresipCallee(source: 'tone' | 'none' = 'tone', maxCalls = 2000): Promise<Callee> {
   const bin = findBinary('baresip');
   if (!bin) throw new Error('baresip not installed');
   const dir = makeTempDir('baresip-load');
   const port = await freePortPair();
-  const tone = makeToneWav(join(dir, 'tone.wav'), { freqs: [440], seconds: 120 });
+  // 'none': an aubridge source nothing feeds (the test harness's choice): no audio is read or sent.
+  const audioSource = source === 'tone' ? `aufile,${makeToneWav(join(dir, 'tone.wav'), { freqs: [440], seconds: 120 })}` : 'aubridge,silent';
   const config = [
     'poll_method epoll',
     `sip_listen 127.0.0.1:${port}`,
     'sip_trans_def udp',
     `call_max_calls ${maxCalls}`,
     'audio_player aubridge,play',
-    `audio_source aufile,${tone}`,
+    `audio_source ${audioSource}`,
     'ausrc_srate 8000',
     'auplay_srate 8000',
     'ausrc_channels 1',
@@ -109,7 +121,7 @@ export async function startBaresipCallee(maxCalls = 2000): Promise<Callee> {
   }
   const dropLines = setInterval(() => (proc.lines.length = 0, proc.lineTimes.length = 0), 1000);
   return {
-    name: 'baresip',
+    name: source === 'tone' ? 'baresip' : 'baresip(no source)',
     port,
     pid: proc.pid,
     user: 'baresip',

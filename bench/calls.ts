@@ -3,7 +3,7 @@
 //    each as callee (sipp uac → auto-answer) and as caller (UA → sipp uas); medians and ratios;
 // 2. calls per second each sustains as an auto-answering callee with RTP flowing (sipp uac with
 //    -rtp_echo, bounded rate ladder), and CPU / RSS at 1, 10 and 50 concurrent calls.
-// Env: CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,75,100,125,150,200),
+// Env: CALLS_ONLY (default setup,rate,concurrency), CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,100,150,200,300,400),
 // CALLS_STEP_S (seconds per ladder step, default 8), CALLS_PROFILE_DIR (node --cpu-prof of the
 // Handset callee during its ladder, written there).
 import { loadavg } from 'node:os';
@@ -37,14 +37,20 @@ async function setupTimesSection(n: number): Promise<void> {
   const hCallee = await withCallee(() => startHandsetCallee(), (ua) => calleeSetup(ua, n));
   out(setupLine('handset callee', hCallee, hCallee.sippOk ? '' : ', sipp reported failures'));
   const bCallee = await withCallee(() => startBaresipCallee(), (ua) => calleeSetup(ua, n));
-  out(setupLine('baresip callee', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
-  out(`ratio handset/baresip as callee (INVITE→200): ${(median(hCallee.inviteTo200) / median(bCallee.inviteTo200)).toFixed(2)}`);
+  out(setupLine('baresip callee (tone src)', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
+  const bQuiet = await withCallee(() => startBaresipCallee('none'), (ua) => calleeSetup(ua, n));
+  out(setupLine('baresip callee (no source)', bQuiet, bQuiet.sippOk ? '' : ', sipp reported failures'));
+  const r = (b: SetupTimes): string => (median(hCallee.inviteTo200) / median(b.inviteTo200)).toFixed(2);
+  out(`ratio handset/baresip as callee (INVITE→200): ${r(bCallee)} (tone source), ${r(bQuiet)} (no source)`);
   const callerN = Math.min(n, 10);
   const hCaller = await handsetCallerSetup(callerN);
-  out(setupLine('handset caller → sipp uas', hCaller, `, ${hCaller.failures} failed; one process per call`));
+  out(setupLine('handset call (CLI) → uas', hCaller, `, ${hCaller.failures} failed; a new process per call`));
+  const hWarm = await handsetCallerSetup(n, true);
+  out(setupLine('handset Phone → sipp uas', hWarm, `, ${hWarm.failures} failed; one process, calls in turn`));
   const bCaller = await baresipCallerSetup(callerN);
   out(setupLine('baresip caller → sipp uas', bCaller, `, ${bCaller.failures} failed`));
-  out(`ratio handset/baresip as caller (INVITE→200): ${(median(hCaller.inviteTo200) / median(bCaller.inviteTo200)).toFixed(2)}, (200→ACK): ${(median(hCaller.okToAck) / median(bCaller.okToAck)).toFixed(2)}`);
+  const ratio = (h: SetupTimes, k: keyof SetupTimes): string => (median(h[k]) / median(bCaller[k])).toFixed(2);
+  out(`ratio handset/baresip as caller, CLI: INVITE→200 ${ratio(hCaller, 'inviteTo200')}, 200→ACK ${ratio(hCaller, 'okToAck')}; one process: INVITE→200 ${ratio(hWarm, 'inviteTo200')}, 200→ACK ${ratio(hWarm, 'okToAck')}`);
 }
 
 function ladderLines(name: string, steps: RateStep[]): number {
@@ -57,7 +63,7 @@ function ladderLines(name: string, steps: RateStep[]): number {
   return best;
 }
 
-async function loadSection(rates: number[], stepS: number): Promise<void> {
+async function rateSection(rates: number[], stepS: number): Promise<void> {
   const holdMs = 1000;
   out(`### calls per second as auto-answering callee (each call held ${holdMs} ms with RTP both ways; ${stepS} s per step)`);
   const profDir = process.env['CALLS_PROFILE_DIR'];
@@ -66,7 +72,9 @@ async function loadSection(rates: number[], stepS: number): Promise<void> {
   const b = ladderLines('baresip', await withCallee(() => startBaresipCallee(), (ua) => rateLadder(ua, rates, stepS, holdMs)));
   out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule)`);
   if (profDir) out(`handset CPU profile written to ${profDir}`);
+}
 
+async function concurrencySection(): Promise<void> {
   out(`### CPU and RSS at 1, 10, 50 concurrent calls (RTP flowing; CPU over 4 s with all calls up)`);
   for (const start of [() => startHandsetCallee([], 2000), () => startBaresipCallee()]) {
     await withCallee(start, async (ua) => {
@@ -89,8 +97,9 @@ export async function run(): Promise<void> {
     out(`skipped: ${missing.join(', ')} not installed`);
     return;
   }
-  const only = (process.env['CALLS_ONLY'] ?? 'setup,load').split(',');
+  const only = (process.env['CALLS_ONLY'] ?? 'setup,rate,concurrency').split(',');
   if (only.includes('setup')) await setupTimesSection(num('CALLS_N', 30));
-  const rates = (process.env['CALLS_RATES'] ?? '25,50,75,100,125,150,200').split(',').map(Number).filter((x) => x > 0);
-  if (only.includes('load')) await loadSection(rates, num('CALLS_STEP_S', 8));
+  const rates = (process.env['CALLS_RATES'] ?? '25,50,100,150,200,300,400').split(',').map(Number).filter((x) => x > 0);
+  if (only.includes('rate')) await rateSection(rates, num('CALLS_STEP_S', 8));
+  if (only.includes('concurrency')) await concurrencySection();
 }
