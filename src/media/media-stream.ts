@@ -1,13 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { randomUint32, type Clock, type TimerHandle } from '../util/index.js';
+import { randomUint32, type Clock } from '../util/index.js';
 import {
-  createRtpPacket, dtmfEventCode, dtmfKey, DTMF_FLASH, isRtcpPacket, parseRtpPacket, parseTelephoneEvent, ReceiverStatistics, SrtpContext,
-  TelephoneEventReceiver, TelephoneEventSender, writeRtpPacket, writeTelephoneEvent, type SrtpProfile,
+  createRtpPacket, dtmfKey, isRtcpPacket, parseRtpPacket, parseTelephoneEvent, SrtpContext,
+  TelephoneEventReceiver, writeRtpPacket, writeTelephoneEvent, type SrtpProfile, type TelephoneEventNotice,
 } from '../rtp/index.js';
-import { rtpTimestampUnits, samplesPerFrame, type AudioCodec, type AudioDecoder, type AudioEncoder } from '../codecs/index.js';
+import {
+  DiscontinuousTransmission, rtpTimestampUnits, samplesPerFrame, writeComfortNoise,
+  type AudioCodec, type AudioDecoder, type AudioEncoder,
+} from '../codecs/index.js';
 import type { DatagramAddress, DatagramPort } from './datagram-port.js';
+import { DtmfEventScheduler } from './dtmf-event-scheduler.js';
 import { JitterBuffer, type JitterStats } from './jitter-buffer.js';
 import { RtcpReporter } from './rtcp-reporter.js';
+import { RtpSourceGuard } from './rtp-source-guard.js';
 
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -27,7 +32,8 @@ export interface MediaStreamOptions {
   remote: DatagramAddress;
   /** Where the peer wants RTCP (default: the RTP address with rtcp-mux, else port + 1). */
   remoteRtcp?: DatagramAddress;
-  send: { codec: AudioCodec; payloadType: number; ptimeMs?: number };
+  /** `comfortNoisePayloadType`: send RFC 3389 CN during silence instead of audio (when negotiated). */
+  send: { codec: AudioCodec; payloadType: number; ptimeMs?: number; comfortNoisePayloadType?: number };
   /** Payload types we accept, and their codecs (comfort noise included). */
   receive: ReadonlyMap<number, AudioCodec>;
   telephoneEvent?: { sendPayloadType?: number; receivePayloadTypes?: readonly number[] };
@@ -71,26 +77,23 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   readonly ssrc = randomUint32();
   private readonly o: MediaStreamOptions;
   private direction: MediaDirection;
-  private remote: DatagramAddress;
   private readonly encoder: AudioEncoder;
   private readonly decoders = new Map<number, AudioDecoder>();
   private readonly jb: JitterBuffer;
   private readonly sendSrtp: SrtpContext | null;
   private readonly receiveSrtp: SrtpContext | null;
   private readonly rtcp: RtcpReporter;
-  private readonly te = new TelephoneEventSender();
+  private readonly dtmf: DtmfEventScheduler;
   private readonly teReceiver = new TelephoneEventReceiver();
-  private readonly digits: { event: number; durationMs: number; gapMs: number }[] = [];
-  private dtmfTimer: TimerHandle | null = null;
-  private dtmfIdleUntil = 0;
+  private readonly source: RtpSourceGuard;
+  private readonly dtx: DiscontinuousTransmission | null;
+  /** The next packet starts a talkspurt (RFC 3551 §4.1: marker bit). */
+  private talkspurt = true;
   private seq = randomUint32() & 0xffff;
   private timestamp = randomUint32();
   private readonly payload = Buffer.alloc(1500);
   private readonly packet = createRtpPacket();
-  private remoteSsrc: number | null = null;
   private readonly receiveClockRate: number;
-  private stats: ReceiverStatistics | null = null;
-  private latchLeft: number;
   private cnActive = false;
   private decodeScratch = new Int16Array(0);
   private readonly counters = { packetsSent: 0, octetsSent: 0, packetsReceived: 0 };
@@ -103,11 +106,25 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     super();
     this.o = options;
     this.direction = options.direction ?? 'sendrecv';
-    this.remote = { ...options.remote };
-    this.latchLeft = options.latchPackets ?? 0;
     this.encoder = options.send.codec.createEncoder();
     const audio = [...options.receive.values()].find((c) => c.name !== 'CN') ?? options.send.codec;
     this.receiveClockRate = audio.clockRate;
+    const ptimeMs = options.send.ptimeMs ?? options.send.codec.defaultPtimeMs;
+    this.dtx = options.send.comfortNoisePayloadType === undefined ? null : new DiscontinuousTransmission({ frameMs: ptimeMs });
+    this.source = new RtpSourceGuard({
+      remote: options.remote, latchPackets: options.latchPackets ?? 0, clockRate: audio.clockRate,
+      onAdopt: (stats) => {
+        this.teReceiver.reset();
+        this.rtcp.setRemote(stats);
+      },
+    });
+    this.dtmf = new DtmfEventScheduler({
+      clock: options.clock, ptimeMs, timestamp: () => this.timestamp,
+      send: (f) => {
+        const len = writeTelephoneEvent(f.payload, this.payload, 0);
+        if (canSend(this.direction)) this.sendRtp(options.telephoneEvent!.sendPayloadType!, f.timestamp, f.marker, this.payload.subarray(0, len));
+      },
+    });
     this.jb = new JitterBuffer({ sampleRate: audio.sampleRate, clockRate: audio.clockRate, decode: (p, pt) => this.decode(p, pt) });
     this.sendSrtp = options.srtp ? new SrtpContext(options.srtp.send.profile, options.srtp.send.key, options.srtp.send.salt) : null;
     this.receiveSrtp = options.srtp ? new SrtpContext(options.srtp.receive.profile, options.srtp.receive.key, options.srtp.receive.salt) : null;
@@ -133,21 +150,35 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   }
 
   get remoteAddress(): DatagramAddress {
-    return { ...this.remote };
+    return { ...this.source.remote };
   }
 
   setDirection(direction: MediaDirection): void {
     this.direction = direction;
   }
 
-  /** Encodes and sends one ptime of audio; while a DTMF event plays, audio is held back (RFC 4733 §2.5.1). */
+  /**
+   * Encodes and sends one ptime of audio. While a DTMF event plays, audio is held back (RFC 4733
+   * §2.5.1); with comfort noise negotiated, silence goes out as SID packets (RFC 3389 §4).
+   */
   sendAudio(pcm: Int16Array): void {
     if (this.closed) return;
     const units = rtpTimestampUnits(this.o.send.codec, pcm.length / this.o.send.codec.channels);
-    if (canSend(this.direction) && !this.te.busy && this.o.clock.now() >= this.dtmfIdleUntil) {
-      const n = this.encoder.encode(pcm, this.payload);
-      // 0 bytes: the codec's own DTX has nothing to send for this frame.
-      if (n > 0) this.sendRtp(this.o.send.payloadType, this.timestamp, this.counters.packetsSent === 0, this.payload.subarray(0, n));
+    if (!canSend(this.direction) || this.dtmf.holdsAudio) this.talkspurt = true;
+    else {
+      const decision = this.dtx ? this.dtx.next(pcm) : { kind: 'speech' as const };
+      if (decision.kind === 'speech') {
+        const n = this.encoder.encode(pcm, this.payload);
+        // 0 bytes: the codec's own DTX has nothing to send for this frame.
+        if (n > 0) this.sendRtp(this.o.send.payloadType, this.timestamp, this.talkspurt, this.payload.subarray(0, n));
+        this.talkspurt = n === 0;
+      } else {
+        if (decision.kind === 'sid') {
+          const n = writeComfortNoise(decision.payload, this.payload, 0);
+          this.sendRtp(this.o.send.comfortNoisePayloadType!, this.timestamp, false, this.payload.subarray(0, n));
+        }
+        this.talkspurt = true;
+      }
     }
     this.timestamp = (this.timestamp + units) >>> 0;
   }
@@ -158,28 +189,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
    */
   sendDtmf(keys: string, durationMs = 100, gapMs = 60): boolean {
     if (this.o.telephoneEvent?.sendPayloadType === undefined) return false;
-    const events = [...keys].map(dtmfEventCode);
-    if (events.some((e) => e === undefined)) return false;
-    for (const event of events) this.digits.push({ event: event!, durationMs: event === DTMF_FLASH ? 500 : durationMs, gapMs });
-    if (!this.dtmfTimer) this.dtmfTick();
-    return true;
-  }
-
-  private dtmfTick(): void {
-    this.dtmfTimer = null;
-    const now = this.o.clock.now();
-    const ptime = this.o.send.ptimeMs ?? 20;
-    if (!this.te.busy && now >= this.dtmfIdleUntil) {
-      const next = this.digits.shift();
-      if (!next) return;
-      this.te.start(next.event, this.timestamp, now, next.durationMs);
-      this.dtmfIdleUntil = now + next.durationMs + next.gapMs;
-    }
-    for (const f of this.te.tick(now)) {
-      const len = writeTelephoneEvent(f.payload, this.payload, 0);
-      if (canSend(this.direction)) this.sendRtp(this.o.telephoneEvent!.sendPayloadType!, f.timestamp, f.marker, this.payload.subarray(0, len));
-    }
-    this.dtmfTimer = this.o.clock.setTimer(ptime, () => this.dtmfTick());
+    return this.dtmf.queue(keys, durationMs, gapMs);
   }
 
   private sendRtp(payloadType: number, timestamp: number, marker: boolean, payload: Buffer): void {
@@ -196,7 +206,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     const buf = Buffer.allocUnsafe(12 + payload.length);
     writeRtpPacket(p, buf, 0);
     const wire = this.sendSrtp ? this.sendSrtp.protectRtp(buf) : buf;
-    this.o.rtp.send(wire, this.remote);
+    this.o.rtp.send(wire, this.source.remote);
     this.seq = (this.seq + 1) & 0xffff;
     this.counters.packetsSent++;
     this.counters.octetsSent += payload.length;
@@ -205,7 +215,10 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
 
   /** The next 20 ms of received audio (silence, concealment or comfort noise when nothing came). */
   readAudio(): Int16Array {
-    const frame = this.jb.pull(this.o.clock.now());
+    const now = this.o.clock.now();
+    // An event whose end packets were all lost still ends (RFC 4733 §2.5.2.2).
+    this.emitDtmf(this.teReceiver.tick(now));
+    const frame = this.jb.pull(now);
     if (frame.kind === 'concealed' && this.cnActive) {
       this.decoders.get(this.cnPayloadType())?.conceal?.(frame.samples);
     }
@@ -235,7 +248,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   private onDatagram(data: Buffer, from: DatagramAddress, muxed: boolean): void {
     if (this.closed) return;
     if (muxed && isRtcpPacket(data)) return this.onRtcp(data, from);
-    if (!this.acceptSource(from, this.remote)) return void this.dropped['foreign-source']++;
+    if (!this.source.acceptAddress(from)) return void this.dropped['foreign-source']++;
     let rtp = data;
     if (this.receiveSrtp) {
       const r = this.receiveSrtp.unprotectRtp(data);
@@ -247,7 +260,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     const p = parsed.value;
     if (!canReceive(this.direction)) return void this.dropped.direction++;
     const now = this.o.clock.now();
-    if (!this.trackSource(p.ssrc, p.sequenceNumber, p.timestamp, now)) return void this.dropped['unknown-ssrc']++;
+    if (!this.source.acceptPacket(p.ssrc, p.sequenceNumber, p.timestamp, now)) return void this.dropped['unknown-ssrc']++;
     this.counters.packetsReceived++;
     if (this.o.telephoneEvent?.receivePayloadTypes?.includes(p.payloadType)) {
       const ev = parseTelephoneEvent(p.payload);
@@ -260,46 +273,8 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     this.jb.push({ sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, marker: p.marker, payloadType: p.payloadType, payload: p.payload }, now);
   }
 
-  /** Symmetric RTP: only the signalled address, or (latching) a new port of the signalled host. */
-  private acceptSource(from: DatagramAddress, expected: DatagramAddress): boolean {
-    if (from.address === expected.address && from.port === expected.port) return true;
-    if (this.latchLeft > 0 && from.address === expected.address) {
-      this.latchLeft--;
-      this.remote = { ...from };
-      return true;
-    }
-    return false;
-  }
-
-  /** RFC 3550 A.1: a new SSRC plays only after two packets in sequence, so stray packets cannot take over. */
-  private trackSource(ssrc: number, seq: number, ts: number, now: number): boolean {
-    if (this.stats && this.remoteSsrc === ssrc) {
-      const verdict = this.stats.update(seq, ts, now);
-      return verdict === 'valid' || verdict === 'restarted';
-    }
-    const candidate = this.pendingSource?.ssrc === ssrc
-      ? this.pendingSource
-      : new ReceiverStatistics(ssrc, seq, { clockRate: this.receiveClockRate, minSequential: this.remoteSsrc === null ? 1 : 2 });
-    if (candidate.update(seq, ts, now) !== 'valid') {
-      this.pendingSource = candidate;
-      return false;
-    }
-    this.adopt(ssrc, candidate);
-    return true;
-  }
-
-  private pendingSource: ReceiverStatistics | null = null;
-
-  private adopt(ssrc: number, stats: ReceiverStatistics): void {
-    this.remoteSsrc = ssrc;
-    this.stats = stats;
-    this.pendingSource = null;
-    this.teReceiver.reset();
-    this.rtcp.setRemote(stats);
-  }
-
   private onRtcp(data: Buffer, from: DatagramAddress): void {
-    if (from.address !== this.remote.address) return void this.dropped['foreign-source']++;
+    if (from.address !== this.source.remote.address) return void this.dropped['foreign-source']++;
     let plain = data;
     if (this.receiveSrtp) {
       const r = this.receiveSrtp.unprotectRtcp(data);
@@ -309,7 +284,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     if (!this.rtcp.receive(plain)) this.dropped.rtcp++;
   }
 
-  private emitDtmf(notices: ReturnType<TelephoneEventReceiver['receive']>): void {
+  private emitDtmf(notices: TelephoneEventNotice[]): void {
     for (const n of notices) {
       const key = dtmfKey(n.event);
       if (key === undefined) continue;
@@ -320,12 +295,13 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   }
 
   getStats(): MediaStreamStats {
+    const stats = this.source.stats;
     return {
       ...this.counters,
       dropped: { ...this.dropped },
       jitter: this.jb.stats,
-      lossFraction: this.stats ? Math.max(0, this.stats.cumulativeLost) / Math.max(1, this.stats.cumulativeLost + this.stats.packetsReceived) : 0,
-      interarrivalJitterMs: this.stats ? (this.stats.jitter / this.receiveClockRate) * 1000 : 0,
+      lossFraction: stats ? Math.max(0, stats.cumulativeLost) / Math.max(1, stats.cumulativeLost + stats.packetsReceived) : 0,
+      interarrivalJitterMs: stats ? (stats.jitter / this.receiveClockRate) * 1000 : 0,
       roundTripMs: this.rtcp.roundTripMs,
     };
   }
@@ -334,7 +310,7 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
   close(): void {
     if (this.closed) return;
     this.rtcp.stop(true);
-    if (this.dtmfTimer) this.o.clock.clearTimer(this.dtmfTimer);
+    this.dtmf.close();
     this.closed = true;
   }
 }

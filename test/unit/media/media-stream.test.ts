@@ -190,3 +190,44 @@ test('scenario: 40 ± 20 ms jitter (so packets reorder), 2 % loss: audio stays t
   const concealed = st.concealedFrames + st.underrunFrames;
   assert.ok(concealed >= lost * 0.8 && concealed <= lost * 1.5 + 10, `concealed ${concealed} for ${lost} lost`);
 });
+
+test('comfort noise: silence goes out as a few CN packets (RFC 3389), the far end plays noise at that level', () => {
+  const p = pair(pcmuCodec, { send: { codec: pcmuCodec, payloadType: 0, comfortNoisePayloadType: 13 } });
+  const sentTypes: number[] = [];
+  p.net.path = (from, _to, data) => {
+    if (from.port === A.port && data[1] !== undefined && (data[1] & 0x7f) < 72) sentTypes.push(data[1] & 0x7f);
+    return 0;
+  };
+  p.run(1000, 1000, 440); // speech
+  let before = sentTypes.length;
+  // Low-level noise from A for 4 s; the VAD needs about a second to learn the noise floor.
+  const rnd = prng(3);
+  const atB: number[] = [];
+  for (let f = 0; f < 200; f++) {
+    if (f === 100) before = sentTypes.length;
+    const noise = Int16Array.from({ length: 160 }, () => Math.round((rnd() - 0.5) * 200));
+    p.a.sendAudio(noise);
+    p.b.sendAudio(new Int16Array(160));
+    p.clock.advance(20);
+    p.a.readAudio();
+    atB.push(...p.b.readAudio());
+  }
+  const silentPeriod = sentTypes.slice(before);
+  assert.ok(silentPeriod.filter((t) => t === 13).length >= 2, `SID refreshes sent: ${silentPeriod.join(',')}`);
+  assert.ok(silentPeriod.length <= 4, `${silentPeriod.length} packets in the last 2 s of silence (instead of 100): ${silentPeriod.join(',')}`);
+  const tail = Int16Array.from(atB.slice(-8000));
+  const rms = Math.sqrt(tail.reduce((s, v) => s + v * v, 0) / tail.length);
+  assert.ok(rms > 10 && rms < 200, `comfort noise level at B: rms ${rms.toFixed(1)}`);
+});
+
+test('a DTMF event whose end packets are all lost still ends (receiver timeout)', () => {
+  const p = pair(pcmuCodec);
+  const got: string[] = [];
+  p.b.on('dtmf', (e) => got.push(`${e.phase}:${e.key}`));
+  p.run(100, 1000, 440);
+  // Drop every event packet with the E bit set.
+  p.net.path = (_f, _t, data) => ((data[1]! & 0x7f) === 101 && (data[13]! & 0x80) !== 0 ? null : 0);
+  p.a.sendDtmf('5');
+  p.run(1000, 1000, 440);
+  assert.deepEqual(got, ['begin:5', 'end:5']);
+});
