@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { baresipAvailable } from '../test/support/peers/baresip.js';
 import { sippAvailable } from '../test/support/peers/sipp.js';
 import { median, tsharkAvailable, type SetupTimes } from './calls-capture.js';
+import { newestProfile, summarizeProfile } from './calls-profile.js';
 import { atConcurrency, rateLadder, type ConcurrencyPoint, type RateStep } from './calls-load.js';
 import { baresipCallerSetup, calleeSetup, handsetCallerSetup } from './calls-setup.js';
 import { startBaresipCallee, startHandsetCallee, rssKiB, type Callee } from './calls-uas.js';
@@ -71,7 +72,11 @@ async function rateSection(rates: number[], stepS: number): Promise<void> {
   const h = ladderLines('handset', await withCallee(startH, (ua) => rateLadder(ua, rates, stepS, holdMs)));
   const b = ladderLines('baresip', await withCallee(() => startBaresipCallee(), (ua) => rateLadder(ua, rates, stepS, holdMs)));
   out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule)`);
-  if (profDir) out(`handset CPU profile written to ${profDir}`);
+  const prof = profDir ? newestProfile(profDir) : undefined;
+  if (prof) {
+    out(`handset callee CPU profile (${prof}), self time, top 20:`);
+    for (const l of summarizeProfile(prof, 20)) out(`  ${l}`);
+  }
 }
 
 async function concurrencySection(): Promise<void> {
