@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   AudioSession, CallView, ContactView, EngineCommand, EngineCommandResult, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta,
 } from '../ui/index.js';
-import { EchoDelayLine } from './echo-delay-line.js';
+import { EchoTest } from '../media/index.js';
 import { applySettings, arg, checkAccount, checkSipUri } from './local-engine-commands.js';
 
 /** What dialling `*43` starts. */
@@ -145,7 +145,7 @@ export class LocalHandsetEngine implements HandsetEngine {
 
   openAudio(options: { sampleRate: number; frameSamples: number }): AudioSession {
     const { sampleRate, frameSamples } = options;
-    let line: EchoDelayLine | undefined;
+    let line: EchoTest | undefined;
     let generation = -1;
     const silence = new Int16Array(frameSamples);
     const muted = new Int16Array(frameSamples);
@@ -157,9 +157,9 @@ export class LocalHandsetEngine implements HandsetEngine {
         if (echo === undefined) return silence;
         if (generation !== this.echoGeneration) {
           generation = this.echoGeneration;
-          line = new EchoDelayLine(Math.round((echo.delayMs / 1000) * sampleRate), frameSamples);
+          line = new EchoTest({ sampleRate, delayMs: echo.delayMs, frameMs: (frameSamples * 1000) / sampleRate });
         }
-        return line!.process(echo.view.muted ? muted : mic);
+        return line!.process(echo.view.muted ? muted : mic, new Int16Array(frameSamples));
       },
       close: () => {
         line = undefined;
