@@ -1,7 +1,8 @@
 // What a call plays and where its received audio goes: 20 ms frames of 16-bit mono PCM at the
 // codec's rate. Sources are pulled once per tick by the pump; sinks receive every frame.
-import { ToneGenerator, continuous, sound, parseWav, encodeWav, type ToneSpec } from '../media/index.js';
-import { downmixToMono, resampleLinear } from '../codecs/index.js';
+import {
+  continuous, encodeWav, parseWav, PcmIteratorSink, sound, ToneSource, WavFileSource, type AudioSource, type ToneSpec,
+} from '../media/index.js';
 
 /** Fills one frame; returns false once it has nothing more (the pump then sends silence). */
 export interface CallAudioSource {
@@ -14,49 +15,31 @@ export interface CallAudioSink {
 
 export const silence: CallAudioSource = { read: (out) => (out.fill(0), true) };
 
+/**
+ * A media `AudioSource` opened at the call's rate on first read and opened again if the rate
+ * changes (a renegotiated codec): the phone's sources are rate-agnostic, media's are not.
+ */
+function atCallRate(open: (sampleRate: number) => AudioSource): CallAudioSource {
+  let source: AudioSource | undefined;
+  return {
+    read(out, sampleRate) {
+      if (source === undefined || source.sampleRate !== sampleRate) source = open(sampleRate);
+      return source.read(out);
+    },
+  };
+}
+
 /** A tone (continuous sine by default, or any ToneSpec: ringback, call waiting ...). */
 export function toneSource(spec: ToneSpec | number, levelDbov = -16): CallAudioSource {
   const s = typeof spec === 'number' ? continuous(sound(spec)) : spec;
-  let gen: ToneGenerator | undefined;
-  let rate = 0;
-  return {
-    read(out, sampleRate) {
-      if (gen === undefined || rate !== sampleRate) {
-        gen = new ToneGenerator(s, { sampleRate, levelDbov });
-        rate = sampleRate;
-      }
-      out.fill(0);
-      gen.generate(out);
-      return !gen.finished;
-    },
-  };
+  return atCallRate((sampleRate) => new ToneSource(s, { sampleRate, levelDbov }));
 }
 
 /** WAV file contents, mixed to mono and resampled to the call's rate; `loop` plays it again. */
 export function wavSource(file: Buffer, loop = false): CallAudioSource | string {
   const r = parseWav(file);
   if (!r.ok) return `not a WAV file I can read: ${r.error}`;
-  const mono = downmixToMono(r.value.samples, r.value.channels);
-  let rate = 0;
-  let pcm: Int16Array = new Int16Array(0);
-  let at = 0;
-  return {
-    read(out, sampleRate) {
-      if (rate !== sampleRate) {
-        pcm = r.value.sampleRate === sampleRate ? mono : resampleLinear(mono, r.value.sampleRate, sampleRate);
-        rate = sampleRate;
-      }
-      out.fill(0);
-      for (let i = 0; i < out.length; i++) {
-        if (at >= pcm.length) {
-          if (!loop || pcm.length === 0) return i > 0;
-          at = 0;
-        }
-        out[i] = pcm[at++]!;
-      }
-      return true;
-    },
-  };
+  return atCallRate((sampleRate) => new WavFileSource(r.value, { sampleRate, loop }));
 }
 
 /**
@@ -105,50 +88,19 @@ export class PcmFeed implements CallAudioSource {
   }
 }
 
-/** Received audio as an async iterator of frames; frames beyond `maxQueued` are dropped (oldest first). */
-export class PcmTap implements CallAudioSink, AsyncIterable<Int16Array> {
-  private readonly queue: Int16Array[] = [];
-  private waiting: ((r: IteratorResult<Int16Array>) => void) | undefined;
-  private done = false;
-  dropped = 0;
-  constructor(readonly maxQueued = 250) {}
-
-  write(frame: Int16Array): void {
-    if (this.done) return;
-    const copy = frame.slice();
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = undefined;
-      w({ value: copy, done: false });
-      return;
-    }
-    this.queue.push(copy);
-    if (this.queue.length > this.maxQueued) {
-      this.queue.shift();
-      this.dropped++;
-    }
+/**
+ * Received audio as an async iterator of frames (media's PcmIteratorSink); frames beyond
+ * `maxQueued` are dropped, oldest first.
+ */
+export class PcmTap extends PcmIteratorSink implements CallAudioSink {
+  constructor(maxQueued = 250) {
+    // The rate is the call's and is not needed to queue frames; 8000 only fills the field.
+    super({ sampleRate: 8000, maxQueuedFrames: maxQueued });
   }
 
-  close(): void {
-    this.done = true;
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Int16Array> {
-    return {
-      next: () => {
-        const f = this.queue.shift();
-        if (f) return Promise.resolve({ value: f, done: false });
-        if (this.done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (this.waiting = resolve));
-      },
-      return: () => {
-        this.close();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-    };
+  /** Frames dropped because the consumer fell behind. */
+  get dropped(): number {
+    return this.droppedFrames;
   }
 }
 

@@ -94,7 +94,7 @@ export class Call extends EventEmitter<CallEvents> {
   audio(): AsyncIterable<Int16Array> {
     const tap = new PcmTap();
     this.pump.sinks.add(tap);
-    this.once('ended', () => tap.close());
+    this.once('ended', () => void tap.close());
     return tap;
   }
 
