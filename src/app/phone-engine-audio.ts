@@ -6,6 +6,9 @@
 import { resampleFrame } from '../media/index.js';
 import { silence, type Call, type CallAudioSource } from '../phone/index.js';
 
+/** Reads (of 20 ms frames: half a second) over which a standing backlog is measured. */
+const TRIM_WINDOW_READS = 25;
+
 /** A bounded FIFO of samples: pushing past `capacity` drops the oldest. */
 export class SampleFifo {
   private readonly ring: Int16Array;
@@ -45,7 +48,47 @@ export class SampleFifo {
     return take;
   }
 
+  private primed = false;
+
+  /**
+   * Whole frames only, like a small jitter buffer: after a start or a run dry, waits until
+   * `primeSamples` more than a frame are queued, so a late producer costs one silent frame
+   * instead of a frame cut short (a click). Returns whether `out` holds real samples.
+   */
+  readFrame(out: Int16Array, primeSamples: number): boolean {
+    if (!this.primed && this.size < out.length + primeSamples) return (out.fill(0), false);
+    if (this.size < out.length) {
+      this.primed = false;
+      return (out.fill(0), false);
+    }
+    this.primed = true;
+    this.read(out);
+    this.trimStanding(primeSamples);
+    return true;
+  }
+
+  private lowest = Infinity;
+  private reads = 0;
+
+  /**
+   * Drops a standing backlog: when the queue never fell below `keep` samples after a read for
+   * TRIM_WINDOW_READS reads (bursts past, or the producer's clock a little fast), the excess goes.
+   */
+  private trimStanding(keep: number): void {
+    this.lowest = Math.min(this.lowest, this.size);
+    if (++this.reads < TRIM_WINDOW_READS) return;
+    if (this.lowest > keep) {
+      const drop = this.lowest - keep;
+      this.start = (this.start + drop) % this.ring.length;
+      this.size -= drop;
+      this.dropped += drop;
+    }
+    this.lowest = Infinity;
+    this.reads = 0;
+  }
+
   clear(): void {
+    this.primed = false;
     this.start = 0;
     this.size = 0;
   }
@@ -54,6 +97,8 @@ export class SampleFifo {
 /** Queue limits: enough for the 10/20/30 ms bursts worklets deliver, little more. */
 const MIC_QUEUE_MS = 60;
 const SPEAKER_QUEUE_MS = 80;
+/** Queued beyond one frame before reading starts (and again after running dry). */
+const PRIME_MS = 10;
 
 export class CallAudioBridge {
   private call: Call | undefined;
@@ -63,6 +108,10 @@ export class CallAudioBridge {
   /** Per call heard (the talking call, plus the others of a conference): samples at the page's rate. */
   private readonly heard = new Map<Call, { fifo: SampleFifo; off: () => void }>();
   private readonly scratch: Int16Array;
+  /** Sums of the queue depths (samples) seen at each frame, for `queueDelayMs`. */
+  private micDepth = 0;
+  private speakerDepth = 0;
+  private frames = 0;
 
   constructor(readonly sampleRate: number, readonly frameSamples: number) {
     this.scratch = new Int16Array(frameSamples);
@@ -83,14 +132,26 @@ export class CallAudioBridge {
     const out = new Int16Array(this.frameSamples);
     if (this.call === undefined) return out;
     this.mic.push(resampleFrame(mic, this.sampleRate, this.call.sampleRate));
+    this.frames++;
+    this.micDepth += (this.mic.length / this.call.sampleRate) * this.sampleRate;
     for (const { fifo } of this.heard.values()) {
-      fifo.read(this.scratch);
+      this.speakerDepth += fifo.length / this.heard.size;
+      if (!fifo.readFrame(this.scratch, (this.sampleRate * PRIME_MS) / 1000)) continue;
       for (let i = 0; i < out.length; i++) {
         const v = out[i]! + this.scratch[i]!;
         out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }
     }
     return out;
+  }
+
+  /**
+   * Mean time a sample waits in each queue (ms): microphone frame in → taken by the call's pump
+   * (its next 20 ms tick adds 0–20 ms more), and received frame → returned to the page.
+   */
+  queueDelayMs(): { mic: number; speaker: number; frames: number } {
+    const ms = (depth: number): number => (this.frames === 0 ? 0 : (depth / this.frames / this.sampleRate) * 1000);
+    return { mic: ms(this.micDepth), speaker: ms(this.speakerDepth), frames: this.frames };
   }
 
   /** Sends the microphone to `call` from now on (the previous call gets silence). */
@@ -103,7 +164,7 @@ export class CallAudioBridge {
     const size = Math.round((call.sampleRate * MIC_QUEUE_MS) / 1000);
     if (this.mic.capacity !== size) this.mic = new SampleFifo(size);
     // Reads whichever queue is current: a conference keeps the source it found on its first call.
-    const source: CallAudioSource = { read: (out) => (this.mic.read(out), true) };
+    const source: CallAudioSource = { read: (out, rate) => (this.mic.readFrame(out, (rate * PRIME_MS) / 1000), true) };
     call.play(source);
     this.detachSource = () => {
       if (call.pump.source === source) call.play(silence);

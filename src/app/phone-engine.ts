@@ -231,6 +231,11 @@ export class PhoneHandsetEngine implements HandsetEngine {
     };
   }
 
+  /** Queue delays of the headset's audio path (see CallAudioBridge.queueDelayMs); undefined before any frame. */
+  audioQueueDelayMs(): ReturnType<CallAudioBridge['queueDelayMs']> | undefined {
+    return this.headset?.queueDelayMs();
+  }
+
   /** The call the headset talks on: the newest answered one not on hold. */
   private talkingCall(): Call | undefined {
     const calls = this.phone.activeCalls;
