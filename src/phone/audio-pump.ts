@@ -1,6 +1,7 @@
 // Drives one call's audio on the injected clock: every 20 ms a frame from the source goes to
 // MediaStream.sendAudio (buffered up to the negotiated ptime) and a frame from readAudio goes to
-// the sinks, the recorder and the in-band DTMF detector.
+// the sinks, the recorder and the in-band DTMF detector. In a conference media's ConferenceMixer
+// clocks the stream instead and hands each received frame to `hear`.
 import type { Clock, TimerHandle } from '../util/index.js';
 import { DtmfDetector, type MediaStream } from '../media/index.js';
 import { silence, type CallAudioSink, type CallAudioSource, type TwoChannelRecorder } from './call-audio.js';
@@ -14,18 +15,15 @@ export interface PumpHost {
 
 export class AudioPump {
   source: CallAudioSource = silence;
-  /** Audio added to what we send (conference: the other party's voice). */
-  mixIn: (() => Int16Array | undefined) | undefined;
-  /** Local audio shared between calls (conference): replaces `source` when set. */
+  /** Set while the call is in a conference: our voice as the mixer last read it (the mixer sends). */
   localFrame: (() => Int16Array) | undefined;
   readonly sinks = new Set<CallAudioSink>();
   /** A tone we hear over the peer (call waiting); not sent, not recorded. */
   overlay: CallAudioSource | undefined;
   recorder: TwoChannelRecorder | undefined;
   muted = false;
-  /** The last frame sent and received (conference mixing reads them). */
-  lastLocal = new Int16Array(160);
-  lastRemote: Int16Array = new Int16Array(160);
+  /** The last frame sent. */
+  private lastLocal = new Int16Array(160);
   /** Clock time a packet last arrived (RTP inactivity). */
   lastPacketAt: number;
   private lastPacketCount = 0;
@@ -42,12 +40,13 @@ export class AudioPump {
     this.lastPacketAt = clock.now();
   }
 
+  /** Ticking, or fed by a conference mixer. */
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.timer !== undefined || this.localFrame !== undefined;
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.localFrame) return;
     this.lastPacketAt = this.clock.now();
     this.next = this.clock.now() + TICK_MS;
     this.timer = this.clock.setTimer(TICK_MS, () => this.tick());
@@ -72,14 +71,15 @@ export class AudioPump {
     const rate = this.host.sampleRate;
     const n = (rate * TICK_MS) / 1000;
     const local = this.lastLocal.length === n ? this.lastLocal : (this.lastLocal = new Int16Array(n));
-    if (this.localFrame) local.set(this.localFrame().subarray(0, n));
-    else if (!this.source.read(local, rate)) this.source = silence;
-    const mix = this.mixIn?.();
-    const out = this.muted ? new Int16Array(n) : mix === undefined ? local : addFrames(local, mix);
+    if (!this.source.read(local, rate)) this.source = silence;
+    const out = this.muted ? new Int16Array(n) : local;
     this.send(stream, out);
+    this.hear(stream.readAudio(), out);
+  }
 
-    const remote = stream.readAudio();
-    this.lastRemote = remote;
+  /** A received frame: to the sinks (with the overlay), the recorder (beside `sent`) and the DTMF detector. */
+  hear(remote: Int16Array, sent: Int16Array): void {
+    const rate = this.host.sampleRate;
     let heard = remote;
     if (this.overlay) {
       const t = new Int16Array(remote.length);
@@ -87,9 +87,9 @@ export class AudioPump {
       heard = addFrames(remote, t);
     }
     for (const s of this.sinks) s.write(heard, rate);
-    this.recorder?.write(this.muted ? new Int16Array(n) : local, remote, rate);
+    this.recorder?.write(sent, remote, rate);
     if (this.detector) for (const e of this.detector.process(remote)) if (e.type === 'start') this.onInbandDigit(e.digit);
-    const received = stream.getStats().packetsReceived;
+    const received = this.host.stream?.getStats().packetsReceived ?? this.lastPacketCount;
     if (received !== this.lastPacketCount) {
       this.lastPacketCount = received;
       this.lastPacketAt = this.clock.now();

@@ -1,48 +1,83 @@
-// Local 3-way conference: we talk to two calls at once and each peer hears us plus the other
-// peer. Mixing is a saturating sum per 20 ms tick: each call's pump sends our frame plus the
-// other call's last received frame; our own source is read once per tick and shared.
+// Local conference (3-way calling and more): we talk to several calls at once and each peer
+// hears us plus all the other peers. Media's ConferenceMixer does the mixing and clocks the
+// merged streams (the calls' pumps stand aside); each call still hears its own peer through its
+// pump's `hear` (sinks, recording, in-band DTMF, RTP inactivity). Our voice is the first call's
+// source, read once per 20 ms for everybody.
 import type { Clock } from '../util/index.js';
+import { ConferenceMixer, NullSink, type AudioSource, type AudioTap, type MediaStream } from '../media/index.js';
 import type { Call } from './call.js';
 import { setHold } from './hold.js';
 import { silence, type CallAudioSource } from './call-audio.js';
-import { TICK_MS } from './audio-pump.js';
 
 export class Conference {
-  private frame = new Int16Array(160);
-  private frameTick = -1;
+  private readonly mixer: ConferenceMixer;
+  private readonly members = new Map<Call, MediaStream>();
   private source: CallAudioSource;
+  private voice: Int16Array;
 
-  constructor(private readonly clock: Clock, readonly calls: readonly [Call, Call]) {
-    // Our voice: the first call's source (the second one's is set aside while merged).
-    this.source = calls[0].pump.source;
-    for (const c of calls) if (c.held.local) setHold(c, false);
-    const [a, b] = calls;
-    a.pump.mixIn = () => b.pump.lastRemote;
-    b.pump.mixIn = () => a.pump.lastRemote;
+  constructor(clock: Clock, readonly calls: readonly Call[]) {
+    if (calls.length < 2) throw new Error('a conference needs two calls or more');
+    const first = calls[0]!;
+    this.source = first.pump.source;
+    this.mixer = new ConferenceMixer({ clock, sampleRate: first.sampleRate });
+    this.voice = new Int16Array(first.sampleRate / 50);
+    this.mixer.setLocal({ source: this.ourVoice(), sink: new NullSink(this.mixer.sampleRate) });
     for (const c of calls) {
-      c.pump.localFrame = () => this.localFrame(c.sampleRate);
-      c.once('ended', () => this.split());
+      if (c.held.local) setHold(c, false);
+      c.pump.stop();
+      c.pump.localFrame = () => this.voice;
+      this.join(c);
+      c.on('media', () => this.join(c));
+      c.once('ended', () => this.leave(c));
     }
+    this.mixer.start();
   }
 
-  /** Our frame for this tick, read once for both calls. */
-  private localFrame(rate: number): Int16Array {
-    const tick = Math.floor(this.clock.now() / TICK_MS);
-    const n = (rate * TICK_MS) / 1000;
-    if (tick !== this.frameTick || this.frame.length !== n) {
-      if (this.frame.length !== n) this.frame = new Int16Array(n);
-      if (!this.source.read(this.frame, rate)) this.source = silence;
-      this.frameTick = tick;
-    }
-    return this.frame;
-  }
-
-  /** Back to two separate calls (each keeps talking to us alone). */
+  /** Back to separate calls (each keeps talking to us alone; the first one keeps our voice). */
   split(): void {
-    for (const c of this.calls) {
-      c.pump.mixIn = undefined;
-      c.pump.localFrame = undefined;
-    }
-    this.calls[0].pump.source = this.source;
+    this.mixer.stop();
+    for (const c of [...this.members.keys()]) this.leave(c);
   }
+
+  /** Adds the call's current stream (again, after a renegotiation built a new one). */
+  private join(c: Call): void {
+    const stream = c.stream;
+    if (c.pump.localFrame === undefined || stream === undefined || this.members.get(c) === stream) return;
+    this.mixer.remove(c.id);
+    this.members.set(c, stream);
+    this.mixer.add(c.id, stream, { ptimeMs: (stream.sendFrameSamples * 1000) / c.sampleRate, tap: heardBy(c) });
+  }
+
+  private leave(c: Call): void {
+    if (!this.members.delete(c)) return;
+    this.mixer.remove(c.id);
+    c.pump.localFrame = undefined;
+    if (c === this.calls[0]) c.pump.source = this.source;
+    if (c.state !== 'ended') c.pump.start();
+    if (this.members.size < 2) this.split();
+  }
+
+  /** The first call's source as the mixer's microphone; silence while any member is muted. */
+  private ourVoice(): AudioSource {
+    return {
+      sampleRate: this.mixer.sampleRate,
+      read: (out) => {
+        if (!this.source.read(out, this.mixer.sampleRate)) this.source = silence;
+        if ([...this.members.keys()].some((c) => c.pump.muted)) out.fill(0);
+        if (this.voice.length !== out.length) this.voice = new Int16Array(out.length);
+        this.voice.set(out);
+        return true;
+      },
+      close: async () => undefined,
+    };
+  }
+}
+
+/** What the mixer sends a member and hears from it, handed to that call's pump. */
+function heardBy(c: Call): AudioTap {
+  let sent = new Int16Array(0);
+  return {
+    local: (frame) => void (sent = frame.slice()),
+    remote: (frame) => c.pump.hear(frame, sent),
+  };
 }

@@ -102,6 +102,33 @@ test('3-way conference: each party hears the other two; split goes back to two c
   assert.ok(detectTone(atBob.pcm((mark + 5) * 20), 8000, 1800).ratio < 0.05, 'after the split bob no longer hears carol');
 });
 
+test('4-way conference: each of three peers hears us and the two others, not himself; one hanging up leaves the rest merged', async () => {
+  const w = world();
+  const alice = await w.phone('192.0.2.10');
+  const peers = [['192.0.2.20', 1200], ['192.0.2.30', 1800], ['192.0.2.40', 2400]] as const;
+  const legs: Array<[Call, Call]> = [];
+  for (const [host, hz] of peers) legs.push(await connect(w, alice, await w.phone(host), host, [500, hz]));
+  const conf = new Conference(w.clock, legs.map(([ours]) => ours));
+  const heard = legs.map(([, theirs]) => collect(theirs));
+  await w.run(1000);
+  for (let i = 0; i < peers.length; i++) {
+    const pcm = heard[i]!.pcm(300);
+    for (const [j, [, hz]] of peers.entries()) {
+      const r = detectTone(pcm, 8000, hz).ratio;
+      if (j === i) assert.ok(r < 0.05, `peer ${i} does not hear himself: ${r}`);
+      else assert.ok(r > 0.15, `peer ${i} hears ${hz} Hz: ${r}`);
+    }
+    assert.ok(detectTone(pcm, 8000, 500).ratio > 0.15, `peer ${i} hears us`);
+  }
+  legs[2]![1].hangup();
+  const mark = heard[0]!.frames.length;
+  await w.run(600);
+  const after = heard[0]!.pcm((mark + 5) * 20);
+  assert.ok(detectTone(after, 8000, 1800).ratio > 0.3, 'the first peer still hears the second');
+  assert.ok(detectTone(after, 8000, 2400).ratio < 0.05, 'and no longer the one who left');
+  conf.split();
+});
+
 test('183 with ringback early media, then 200: the caller hears ringback before the answer', async () => {
   const w = world();
   const alice = await w.phone('192.0.2.10');
