@@ -50,6 +50,8 @@ export async function startCapture(ports: number[], maxSeconds: number): Promise
     cwd: dir,
   });
   await proc.waitForLine(/Capturing on|Capture started/, 10_000);
+  // dumpcap reports before its filter is live: without a pause the first call's INVITE went missing.
+  await new Promise((r) => setTimeout(r, 500));
   return {
     async stop() {
       if (!proc.hasExited()) {

@@ -13,6 +13,8 @@ export interface LoadRun {
   elapsedMs: number;
   /** CPU of the UA during the run, in % of one core. */
   cpuPercent: number;
+  /** CPU of sipp itself (sampled every 250 ms until it exits), in % of one core: near 100 = sipp is the limit. */
+  sippCpuPercent: number;
 }
 
 export interface LoadOptions {
@@ -44,15 +46,22 @@ export async function sippLoad(ua: Callee, o: LoadOptions): Promise<LoadRun> {
   const t0 = performance.now();
   const proc = startPeerProcess({ name: 'sipp-load', command: bin, args, cwd: dir });
   const backstop = setTimeout(() => void proc.stop(1000), (o.timeoutS + 10) * 1000);
+  let sippCpu = 0;
+  const sample = setInterval(() => {
+    try {
+      sippCpu = cpuSeconds(proc.pid);
+    } catch { /* exited */ }
+  }, 250);
   if (o.during) await o.during(ua.pid);
   const exitCode = await proc.exited;
   clearTimeout(backstop);
+  clearInterval(sample);
   const elapsedMs = performance.now() - t0;
   const cpu = cpuSeconds(ua.pid) - cpu0;
   removeTempDir(dir);
   const out = proc.lines.join('\n');
   const count = (row: string): number => Number(new RegExp(`${row}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
-  return { exitCode, successful: count('Successful call'), failed: count('Failed call'), elapsedMs, cpuPercent: (cpu * 100 * 1000) / elapsedMs };
+  return { exitCode, successful: count('Successful call'), failed: count('Failed call'), elapsedMs, cpuPercent: (cpu * 100 * 1000) / elapsedMs, sippCpuPercent: (sippCpu * 100 * 1000) / elapsedMs };
 }
 
 export interface RateStep {

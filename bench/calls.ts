@@ -1,13 +1,16 @@
 // Calls end to end (issue 5 benchmarks), Handset beside baresip in one run with the same sipp peer:
-// 1. call setup time on the wire (tshark on lo): INVITE → 200 and 200 → ACK, Handset and baresip
-//    each as callee (sipp uac → auto-answer) and as caller (UA → sipp uas); medians and ratios;
+// 1. call setup time on the wire (tshark on lo): INVITE → 200 and 200 → ACK, each UA as callee
+//    (sipp uac → `handset listen --auto-answer` / baresip auto-answer) and as caller (`handset
+//    call`, a new process per call; one long-running Phone placing calls in turn; baresip dialling
+//    over ctrl_tcp → sipp uas); medians and ratios to baresip;
 // 2. calls per second each sustains as an auto-answering callee with RTP flowing (sipp uac with
-//    -rtp_echo, bounded rate ladder), and CPU / RSS at 1, 10 and 50 concurrent calls.
-// Env: CALLS_ONLY (default setup,rate,concurrency), CALLS_N (setup calls per case, default 30), CALLS_RATES (ladder, default 25,50,100,150,200,300,400),
-// CALLS_STEP_S (seconds per ladder step, default 8), CALLS_PROFILE_DIR (node --cpu-prof of the
-// Handset callee during its ladder, written there).
+//    -rtp_echo, bounded rate ladder) and CPU / RSS at 1, 10 and 50 concurrent calls. Handset is
+//    bench/calls-callee-main.ts here: the CLI's Phone allows 2 lines, too few for load.
+// Env: CALLS_ONLY (default setup,rate,concurrency), CALLS_N (setup calls per case, default 30),
+// CALLS_RATES (ladder, default 25,50,100,150,200,300,400), CALLS_STEP_S (seconds per step,
+// default 8), CALLS_PROFILE_DIR (node --cpu-prof of the Handset callee during its ladder).
 import { loadavg } from 'node:os';
-import { baresipAvailable } from '../test/support/peers/baresip.js';
+import { baresipAvailable, startBaresip } from '../test/support/peers/baresip.js';
 import { sippAvailable } from '../test/support/peers/sipp.js';
 import { median, tsharkAvailable, type SetupTimes } from './calls-capture.js';
 import { newestProfile, summarizeProfile } from './calls-profile.js';
@@ -33,6 +36,12 @@ async function withCallee<T>(start: () => Promise<Callee>, fn: (ua: Callee) => P
   }
 }
 
+/** baresip as the interop tests run it (test/support/peers: sndfile records every call, no source). */
+async function harnessBaresip(): Promise<Callee> {
+  const b = await startBaresip({});
+  return { name: 'baresip(harness)', port: b.sipPort, pid: b.pid, user: 'baresip', stop: () => b.stop() };
+}
+
 async function setupTimesSection(n: number): Promise<void> {
   out(`### call setup time (wire, tshark on lo; medians of ${n} calls; load ${load()})`);
   const hCallee = await withCallee(() => startHandsetCallee(), (ua) => calleeSetup(ua, n));
@@ -41,8 +50,10 @@ async function setupTimesSection(n: number): Promise<void> {
   out(setupLine('baresip callee (tone src)', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
   const bQuiet = await withCallee(() => startBaresipCallee('none'), (ua) => calleeSetup(ua, n));
   out(setupLine('baresip callee (no source)', bQuiet, bQuiet.sippOk ? '' : ', sipp reported failures'));
+  const bHarness = await withCallee(harnessBaresip, (ua) => calleeSetup(ua, n));
+  out(setupLine('baresip callee (harness)', bHarness, bHarness.sippOk ? '' : ', sipp reported failures'));
   const r = (b: SetupTimes): string => (median(hCallee.inviteTo200) / median(b.inviteTo200)).toFixed(2);
-  out(`ratio handset/baresip as callee (INVITE→200): ${r(bCallee)} (tone source), ${r(bQuiet)} (no source)`);
+  out(`ratio handset/baresip as callee (INVITE→200): ${r(bCallee)} (tone source), ${r(bQuiet)} (no source), ${r(bHarness)} (harness config)`);
   const callerN = Math.min(n, 10);
   const hCaller = await handsetCallerSetup(callerN);
   out(setupLine('handset call (CLI) → uas', hCaller, `, ${hCaller.failures} failed; a new process per call`));
@@ -58,7 +69,7 @@ function ladderLines(name: string, steps: RateStep[]): number {
   let best = 0;
   for (const s of steps) {
     const r = s.run;
-    out(`  ${name.padEnd(8)} ${String(s.rate).padStart(4)} calls/s: ${s.sustained ? 'ok  ' : 'FAIL'} ${r.successful} ok ${r.failed} failed, ${(r.elapsedMs / 1000).toFixed(1)} s, exit ${r.exitCode}, UA CPU ${r.cpuPercent.toFixed(0)} % (load ${load()})`);
+    out(`  ${name.padEnd(8)} ${String(s.rate).padStart(4)} calls/s: ${s.sustained ? 'ok  ' : 'FAIL'} ${r.successful} ok ${r.failed} failed, ${(r.elapsedMs / 1000).toFixed(1)} s, exit ${r.exitCode}, UA CPU ${r.cpuPercent.toFixed(0)} %, sipp CPU ${r.sippCpuPercent.toFixed(0)} % (load ${load()})`);
     if (s.sustained) best = s.rate;
   }
   return best;
@@ -71,7 +82,7 @@ async function rateSection(rates: number[], stepS: number): Promise<void> {
   const startH = (): Promise<Callee> => startHandsetCallee(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [], 2000);
   const h = ladderLines('handset', await withCallee(startH, (ua) => rateLadder(ua, rates, stepS, holdMs)));
   const b = ladderLines('baresip', await withCallee(() => startBaresipCallee(), (ua) => rateLadder(ua, rates, stepS, holdMs)));
-  out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule)`);
+  out(`sustained: handset ${h} calls/s, baresip ${b} calls/s (highest ladder step with every call ok and on schedule; a step failing with the UA well under 100 % CPU was limited by sipp or the machine, not the UA)`);
   const prof = profDir ? newestProfile(profDir) : undefined;
   if (prof) {
     out(`handset callee CPU profile (${prof}), self time, top 20:`);
