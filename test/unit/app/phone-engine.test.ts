@@ -254,3 +254,26 @@ test('account-add restarts the phone with the account (errors name the field); D
   answered.hangup();
   await until('ended', () => engine.snapshot().calls.length === 0);
 });
+
+test('a second dial holds the first call; swap moves the talk between the lines; flash and redial reach the phone', async (t) => {
+  const { engine, far } = await pair(t);
+  const carol = await startPhone({ host: '127.0.0.1' });
+  t.after(() => carol.close());
+  for (const p of [far, carol]) p.on('incoming', (c) => c.answer());
+  assert.equal((await runEngineCommand(engine, 'dial', { uri: `sip:bob@${addressOf(far)}` })).ok, true);
+  await until('bob answered', () => callState(engine.snapshot()) === 'active');
+  const bobId = engine.snapshot().calls[0]!.id;
+  assert.equal((await runEngineCommand(engine, 'dial', { uri: `sip:carol@${addressOf(carol)}` })).ok, true);
+  await until('bob held, carol talking', () => callState(engine.snapshot(), 0) === 'held' && callState(engine.snapshot(), 1) === 'active');
+  assert.equal((await runEngineCommand(engine, 'swap', { callId: bobId })).ok, true);
+  await until('carol held, bob talking', () => callState(engine.snapshot(), 0) === 'active' && callState(engine.snapshot(), 1) === 'held');
+  const flash = await runEngineCommand(engine, 'flash', { callId: bobId });
+  assert.equal(flash.ok, true, JSON.stringify(flash));
+  assert.match(String(flash.ok && flash.value), /rfc4733/);
+  const missing = await runEngineCommand(engine, 'swap', { callId: 'call-none' });
+  assert.equal(!missing.ok && missing.field, 'callId');
+  for (const id of engine.snapshot().calls.map((c) => c.id)) await runEngineCommand(engine, 'hangup', { callId: id });
+  await until('all ended', () => engine.snapshot().calls.length === 0);
+  assert.equal((await runEngineCommand(engine, 'redial', {})).ok, true, 'redial calls carol again');
+  await until('carol again', () => engine.snapshot().calls[0]?.remoteUri.startsWith('sip:carol@') === true && callState(engine.snapshot()) === 'active');
+});
