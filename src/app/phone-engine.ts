@@ -27,7 +27,6 @@ export interface PhoneEngineOptions {
 /** How long a forwarded call rings before it goes on (forwardMode no-answer). */
 const FORWARD_NO_ANSWER_MS = 20_000;
 
-
 export class PhoneHandsetEngine implements HandsetEngine {
   readonly commands: readonly EngineCommand[];
   /** The phone behind the page (replaced when an account is added). */
@@ -38,6 +37,8 @@ export class PhoneHandsetEngine implements HandsetEngine {
   private registration: RegistrationStatus = 'unregistered';
   private registrationDetail = '';
   private readonly unsubscribe: Array<() => void> = [];
+  /** Listeners on the current phone (rebound when account-add replaces it). */
+  private phoneUnsubscribe: Array<() => void> = [];
   private statsTimer: NodeJS.Timeout | undefined;
   /** The audio session that last sent a microphone frame (the headset in use). */
   private headset: CallAudioBridge | undefined;
@@ -67,8 +68,6 @@ export class PhoneHandsetEngine implements HandsetEngine {
     }).build();
   }
 
-  private phoneUnsubscribe: Array<() => void> = [];
-
   private bindPhone(): void {
     const phone = this.phone;
     const account = phone.account;
@@ -86,7 +85,8 @@ export class PhoneHandsetEngine implements HandsetEngine {
 
   /**
    * account-add: one account per Phone, so the phone is replaced by one with the new account
-   * (through `switchAccount`, which closes the old one). Only while no call is up.
+   * (through `switchAccount`, which closes the old one). Only while no call is up. Calls history
+   * starts afresh with the new phone (history is in memory until the store exists).
    */
   private async addAccount(a: Readonly<Record<string, unknown>>): Promise<EngineCommandResult> {
     const bad = checkAccount(a);
