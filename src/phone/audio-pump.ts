@@ -1,9 +1,9 @@
-// Drives one call's audio on the injected clock: every 20 ms a frame from the source goes to
-// MediaStream.sendAudio (buffered up to the negotiated ptime) and a frame from readAudio goes to
-// the sinks, the recorder and the in-band DTMF detector. In a conference media's ConferenceMixer
-// clocks the stream instead and hands each received frame to `hear`.
-import type { Clock, TimerHandle } from '../util/index.js';
-import { DtmfDetector, type MediaStream } from '../media/index.js';
+// One call's audio: media's AudioPump clocks the call's MediaStream (a frame of `source` every
+// ptime, a received frame every 20 ms); what it receives goes to the sinks, the recorder and the
+// in-band DTMF detector through `hear`. In a conference media's ConferenceMixer clocks the stream
+// instead and calls `hear` itself. A renegotiation that builds a new stream rebinds on `start`.
+import type { Clock } from '../util/index.js';
+import { AudioPump as MediaAudioPump, DtmfDetector, SampleFifo, type AudioSource, type MediaStream } from '../media/index.js';
 import { silence, type CallAudioSink, type CallAudioSource, type TwoChannelRecorder } from './call-audio.js';
 
 export const TICK_MS = 20;
@@ -21,16 +21,16 @@ export class AudioPump {
   /** A tone we hear over the peer (call waiting); not sent, not recorded. */
   overlay: CallAudioSource | undefined;
   recorder: TwoChannelRecorder | undefined;
-  muted = false;
-  /** The last frame sent. */
-  private lastLocal = new Int16Array(160);
   /** Clock time a packet last arrived (RTP inactivity). */
   lastPacketAt: number;
   private lastPacketCount = 0;
-  private pending = new Int16Array(0);
-  private timer: TimerHandle | undefined;
+  private inner: MediaAudioPump | undefined;
+  private bound: MediaStream | undefined;
+  private mute = false;
+  /** What was sent, kept until the received frame it is recorded beside (ptime may exceed 20 ms). */
+  private sent = new SampleFifo(1);
+  private sentFrame = new Int16Array(0);
   private detector: DtmfDetector | undefined;
-  private next = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -42,19 +42,44 @@ export class AudioPump {
 
   /** Ticking, or fed by a conference mixer. */
   get running(): boolean {
-    return this.timer !== undefined || this.localFrame !== undefined;
+    return this.inner?.running === true || this.localFrame !== undefined;
   }
 
+  /** Mute is local: silence is sent (and recorded), the source keeps its place. */
+  get muted(): boolean {
+    return this.mute;
+  }
+
+  set muted(on: boolean) {
+    this.mute = on;
+    if (this.inner) this.inner.muted = on;
+  }
+
+  /** Starts on the call's current stream (again on a new one after a renegotiation). */
   start(): void {
-    if (this.timer || this.localFrame) return;
+    const stream = this.host.stream;
+    if (this.localFrame || stream === undefined || (this.inner?.running && this.bound === stream)) return;
+    this.stop();
+    const rate = this.host.sampleRate;
+    const ptimeMs = (stream.sendFrameSamples * 1000) / rate;
+    const receiveFrame = (rate * TICK_MS) / 1000;
+    this.sent = new SampleFifo(stream.sendFrameSamples + receiveFrame * 2);
+    this.sentFrame = new Int16Array(receiveFrame);
     this.lastPacketAt = this.clock.now();
-    this.next = this.clock.now() + TICK_MS;
-    this.timer = this.clock.setTimer(TICK_MS, () => this.tick());
+    this.bound = stream;
+    this.inner = new MediaAudioPump({
+      clock: this.clock, stream, ptimeMs, source: this.callSource(rate),
+      sink: { sampleRate: rate, write: (frame) => this.hearFromPump(frame), close: async () => undefined },
+      tap: { local: (frame) => this.sent.push(frame), remote: () => undefined },
+    });
+    this.inner.muted = this.mute;
+    this.inner.start();
   }
 
   stop(): void {
-    if (this.timer) this.clock.clearTimer(this.timer);
-    this.timer = undefined;
+    this.inner?.stop();
+    this.inner = undefined;
+    this.bound = undefined;
   }
 
   /** Turns in-band DTMF detection on the received audio on or off. */
@@ -62,19 +87,22 @@ export class AudioPump {
     this.detector = on ? new DtmfDetector({ sampleRate: this.host.sampleRate }) : undefined;
   }
 
-  private tick(): void {
-    // Scheduled against absolute instants so a late timer does not slow the media clock down.
-    this.next += TICK_MS;
-    this.timer = this.clock.setTimer(Math.max(0, this.next - this.clock.now()), () => this.tick());
-    const stream = this.host.stream;
-    if (stream === undefined) return;
-    const rate = this.host.sampleRate;
-    const n = (rate * TICK_MS) / 1000;
-    const local = this.lastLocal.length === n ? this.lastLocal : (this.lastLocal = new Int16Array(n));
-    if (!this.source.read(local, rate)) this.source = silence;
-    const out = this.muted ? new Int16Array(n) : local;
-    this.send(stream, out);
-    this.hear(stream.readAudio(), out);
+  /** `source` as a media AudioSource at the call's rate; an ended source gives way to silence. */
+  private callSource(rate: number): AudioSource {
+    return {
+      sampleRate: rate,
+      read: (out) => {
+        if (!this.source.read(out, rate)) this.source = silence;
+        return true;
+      },
+      close: async () => undefined,
+    };
+  }
+
+  private hearFromPump(remote: Int16Array): void {
+    const sent = this.sentFrame.length === remote.length ? this.sentFrame : (this.sentFrame = new Int16Array(remote.length));
+    this.sent.shift(sent);
+    this.hear(remote, sent);
   }
 
   /** A received frame: to the sinks (with the overlay), the recorder (beside `sent`) and the DTMF detector. */
@@ -94,21 +122,6 @@ export class AudioPump {
       this.lastPacketCount = received;
       this.lastPacketAt = this.clock.now();
     }
-  }
-
-  /** Sends whole ptimes: 20 ms ticks are gathered when the peer asked for 30 or 40 ms packets. */
-  private send(stream: MediaStream, frame: Int16Array): void {
-    const want = stream.sendFrameSamples;
-    if (want === frame.length && this.pending.length === 0) return stream.sendAudio(frame);
-    const joined = new Int16Array(this.pending.length + frame.length);
-    joined.set(this.pending);
-    joined.set(frame, this.pending.length);
-    let at = 0;
-    while (joined.length - at >= want) {
-      stream.sendAudio(joined.subarray(at, at + want));
-      at += want;
-    }
-    this.pending = joined.slice(at);
   }
 }
 
