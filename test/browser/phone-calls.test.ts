@@ -1,7 +1,7 @@
 // The page as a real phone in Chromium: the phone engine (a Phone on loopback, no account) calls
 // baresip and is called by it. Two-way audio is proven by a different tone each way: the page's
 // fake microphone (500 Hz, processing off) in baresip's recording, baresip's 1200 Hz in what the
-// page's playback worklet rendered. Hold and DTMF buttons are checked at baresip (SIP trace, events).
+// page's playback worklet rendered. Hold, DTMF and Transfer buttons are checked at the peers.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -99,6 +99,9 @@ test('the page dials baresip: its microphone reaches baresip, baresip reaches it
     assert.ok(b.log().some((l) => /a=sendonly/.test(l)), 'the hold re-INVITE offers sendonly');
     await page.getByRole('button', { name: 'Hold', exact: true }).click();
     await until('resumed', () => liveState() === 'active');
+    await page.getByRole('button', { name: 'Mute', exact: true }).click();
+    // Mute is local (no SIP); what the peer then hears is checked in test/unit/app/phone-engine.test.ts.
+    await until('muted', () => engine.snapshot().calls[0]?.muted === true);
 
     await page.getByRole('button', { name: 'Hang up' }).click();
     await b.waitForEvent('CALL_CLOSED', 5000);

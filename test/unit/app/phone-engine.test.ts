@@ -80,6 +80,14 @@ test('dial from the page: the far end answers, audio flows both ways through the
   const farSamples = heardFar.slice(-25).flatMap((x) => [...x]);
   assert.ok(detectTone(farSamples, 8000, 500).ratio > 0.8, `the far end hears the page's 500 Hz: ${detectTone(farSamples, 8000, 500).ratio}`);
 
+  assert.equal((await runEngineCommand(engine, 'mute', { on: true })).ok, true);
+  for (let f = 0; f < 25; f++) {
+    audio.process(toneFrame(500, f * 320));
+    await sleep(20);
+  }
+  const whileMuted = heardFar.slice(-10).flatMap((x) => [...x]);
+  assert.ok(Math.max(...whileMuted.map(Math.abs)) < 300, `muted: the far end hears silence (peak ${Math.max(...whileMuted.map(Math.abs))})`);
+  assert.equal((await runEngineCommand(engine, 'mute', { on: false })).ok, true);
   assert.equal((await runEngineCommand(engine, 'dtmf', { digits: '5' })).ok, true);
   await until('DTMF at the far end', () => digits.includes('5'));
 
