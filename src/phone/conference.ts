@@ -12,6 +12,7 @@ import { silence, type CallAudioSource } from './call-audio.js';
 export class Conference {
   private readonly mixer: ConferenceMixer;
   private readonly members = new Map<Call, MediaStream>();
+  private readonly rejoin = new Map<Call, () => void>();
   private source: CallAudioSource;
   private voice: Int16Array;
 
@@ -27,7 +28,9 @@ export class Conference {
       c.pump.stop();
       c.pump.localFrame = () => this.voice;
       this.join(c);
-      c.on('media', () => this.join(c));
+      const rejoin = (): void => this.join(c);
+      this.rejoin.set(c, rejoin);
+      c.on('media', rejoin);
       c.once('ended', () => this.leave(c));
     }
     this.mixer.start();
@@ -51,6 +54,7 @@ export class Conference {
   private leave(c: Call): void {
     if (!this.members.delete(c)) return;
     this.mixer.remove(c.id);
+    c.off('media', this.rejoin.get(c)!);
     c.pump.localFrame = undefined;
     if (c === this.calls[0]) c.pump.source = this.source;
     if (c.state !== 'ended') c.pump.start();
