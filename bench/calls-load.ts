@@ -2,6 +2,7 @@
 // flowing both ways (the UA sends RTP, sipp `-rtp_echo` sends it back), no message trace (it
 // would load sipp more than the UA). Calls per second by a bounded rate ladder; CPU and RSS of
 // the UA at a fixed number of concurrent calls.
+import { loadavg } from 'node:os';
 import { findBinary, freePort, makeTempDir, removeTempDir } from '../test/support/peers/env.js';
 import { startPeerProcess } from '../test/support/peers/process.js';
 import { cpuSeconds, rssKiB, type Callee } from './calls-uas.js';
@@ -15,6 +16,8 @@ export interface LoadRun {
   cpuPercent: number;
   /** CPU of sipp itself (sampled every 250 ms until it exits), in % of one core: near 100 = sipp is the limit. */
   sippCpuPercent: number;
+  /** 1-minute load average when the run ended (the machine is shared). */
+  loadAvg: number;
 }
 
 export interface LoadOptions {
@@ -61,7 +64,7 @@ export async function sippLoad(ua: Callee, o: LoadOptions): Promise<LoadRun> {
   removeTempDir(dir);
   const out = proc.lines.join('\n');
   const count = (row: string): number => Number(new RegExp(`${row}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
-  return { exitCode, successful: count('Successful call'), failed: count('Failed call'), elapsedMs, cpuPercent: (cpu * 100 * 1000) / elapsedMs, sippCpuPercent: (sippCpu * 100 * 1000) / elapsedMs };
+  return { exitCode, successful: count('Successful call'), failed: count('Failed call'), elapsedMs, cpuPercent: (cpu * 100 * 1000) / elapsedMs, sippCpuPercent: (sippCpu * 100 * 1000) / elapsedMs, loadAvg: loadavg()[0]! };
 }
 
 export interface RateStep {

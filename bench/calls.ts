@@ -69,7 +69,7 @@ function ladderLines(name: string, steps: RateStep[]): number {
   let best = 0;
   for (const s of steps) {
     const r = s.run;
-    out(`  ${name.padEnd(8)} ${String(s.rate).padStart(4)} calls/s: ${s.sustained ? 'ok  ' : 'FAIL'} ${r.successful} ok ${r.failed} failed, ${(r.elapsedMs / 1000).toFixed(1)} s, exit ${r.exitCode}, UA CPU ${r.cpuPercent.toFixed(0)} %, sipp CPU ${r.sippCpuPercent.toFixed(0)} % (load ${load()})`);
+    out(`  ${name.padEnd(8)} ${String(s.rate).padStart(4)} calls/s: ${s.sustained ? 'ok  ' : 'FAIL'} ${r.successful} ok ${r.failed} failed, ${(r.elapsedMs / 1000).toFixed(1)} s, exit ${r.exitCode}, UA CPU ${r.cpuPercent.toFixed(0)} %, sipp CPU ${r.sippCpuPercent.toFixed(0)} % (load ${r.loadAvg.toFixed(2)})`);
     if (s.sustained) best = s.rate;
   }
   return best;
