@@ -55,6 +55,8 @@ export async function startCapture(ports: number[], maxSeconds: number): Promise
   return {
     async stop() {
       if (!proc.hasExited()) {
+        // The same the other way: packets of the last moment reach the file only if we wait a little.
+        await new Promise((r) => setTimeout(r, 1000));
         proc.child.kill('SIGINT');
         const timer = setTimeout(() => void proc.stop(500), 3000);
         await proc.exited;
