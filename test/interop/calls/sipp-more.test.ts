@@ -173,7 +173,7 @@ test('INVITE with Replaces from a second sipp takes over the first sipp call; th
   const dir = makeTempDir('replaces-ids');
   t.after(() => removeTempDir(dir));
   const idFile = join(dir, 'dialog.txt');
-  const first = await startSippUas({ file: sippFixture('replaces-first-uac.xml') }, { t, remote: addressOf(phone), service: 'handset', calls: 1, timeoutS: 30, keys: { idfile: idFile } });
+  const first = await startSippUas({ file: sippFixture('replaces-first-uac.xml') }, { t, remote: addressOf(phone), service: 'handset', calls: 1, timeoutS: 20, keys: { idfile: idFile } });
   // sipp's exec writes the line with a shell redirection: wait for the whole line.
   const ids = (): string => (existsSync(idFile) ? readFileSync(idFile, 'utf8') : '');
   assert.ok(await waitFor(() => ids().endsWith('\n'), 10_000), 'the first sipp call is up and wrote its dialog ids');
