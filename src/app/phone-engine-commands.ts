@@ -1,7 +1,8 @@
 // The web handset's command table on a Phone: the page's names and arguments (src/ui README)
 // mapped to the phone's features; the echo test, settings and contacts stay the local engine's,
 // and every other command of the phone's shared table (phoneCommands) is offered as the CLI has it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   attendedTransfer, blindTransfer, Conference, phoneCommands, setHold, startRecording, stopRecording, type Call, type Phone,
@@ -172,7 +173,7 @@ export class PhoneEngineCommands {
           arg('displayName', 'string', 'name shown to callees'), arg('proxy', 'string', 'registrar/outbound proxy URI'), arg('transport', 'string', 'udp, tcp, tls, ws, wss')],
         run: (a) => this.host.addAccount(a),
       },
-      { name: 'record', description: 'start or stop recording the current call (two-channel WAV)', args: [callIdArg], run: async (a) => this.record(a['callId']) },
+      { name: 'record', description: 'start or stop recording the current call (two-channel WAV)', args: [callIdArg], run: (a) => this.record(a['callId']) },
     ];
     const names = new Set(own.map((c) => c.name));
     // The echo test, settings, contacts, accounts and messages are the local engine's.
@@ -226,21 +227,21 @@ export class PhoneEngineCommands {
     held.on('transfer-progress', onProgress);
   }
 
-  private record(callId: unknown): EngineCommandResult {
+  /** Toggles recording into <data dir>/recordings (the system temp folder without a data dir). */
+  private async record(callId: unknown): Promise<EngineCommandResult> {
     const c = this.pick(callId, (x) => x.state === 'active');
     if (c === undefined) return fail('record: there is no answered call');
-    if (c.pump.recorder === undefined) {
-      startRecording(c);
+    if (c.pump.recorder !== undefined) {
+      const file = await stopRecording(c);
       this.host.emitCalls();
-      return ok('recording');
+      return ok(file);
     }
-    const wav = stopRecording(c)!;
-    this.host.emitCalls();
-    if (this.host.dataDir === undefined) return ok(`recorded ${wav.length} bytes (no data dir: not kept)`);
-    const dir = join(this.host.dataDir, 'recordings');
+    const dir = join(this.host.dataDir ?? tmpdir(), 'recordings');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${new Date(this.host.now()).toISOString().replace(/[:.]/g, '-')}-${c.id}.wav`);
-    writeFileSync(file, wav);
-    return ok(file);
+    const started = await startRecording(c, file);
+    this.host.emitCalls();
+    return started.ok ? ok('recording') : fail(`record: ${started.error}`);
   }
+
 }

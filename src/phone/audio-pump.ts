@@ -3,8 +3,8 @@
 // in-band DTMF detector through `hear`. In a conference media's ConferenceMixer clocks the stream
 // instead and calls `hear` itself. A renegotiation that builds a new stream rebinds on `start`.
 import type { Clock } from '../util/index.js';
-import { AudioPump as MediaAudioPump, DtmfDetector, SampleFifo, type AudioSource, type MediaStream } from '../media/index.js';
-import { silence, type CallAudioSink, type CallAudioSource, type TwoChannelRecorder } from './call-audio.js';
+import { AudioPump as MediaAudioPump, DtmfDetector, SampleFifo, type AudioSource, type CallRecorder, type MediaStream } from '../media/index.js';
+import { silence, type CallAudioSink, type CallAudioSource } from './call-audio.js';
 
 export const TICK_MS = 20;
 
@@ -20,7 +20,7 @@ export class AudioPump {
   readonly sinks = new Set<CallAudioSink>();
   /** A tone we hear over the peer (call waiting); not sent, not recorded. */
   overlay: CallAudioSource | undefined;
-  recorder: TwoChannelRecorder | undefined;
+  recorder: CallRecorder | undefined;
   /** Clock time a packet last arrived (RTP inactivity). */
   lastPacketAt: number;
   private lastPacketCount = 0;
@@ -115,7 +115,10 @@ export class AudioPump {
       heard = addFrames(remote, t);
     }
     for (const s of this.sinks) s.write(heard, rate);
-    this.recorder?.write(sent, remote, rate);
+    if (this.recorder) {
+      this.recorder.local(sent, rate);
+      this.recorder.remote(remote, rate);
+    }
     if (this.detector) for (const e of this.detector.process(remote)) if (e.type === 'start') this.onInbandDigit(e.digit);
     const received = this.host.stream?.getStats().packetsReceived ?? this.lastPacketCount;
     if (received !== this.lastPacketCount) {

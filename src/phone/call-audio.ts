@@ -1,7 +1,7 @@
 // What a call plays and where its received audio goes: 20 ms frames of 16-bit mono PCM at the
 // codec's rate. Sources are pulled once per tick by the pump; sinks receive every frame.
 import {
-  continuous, encodeWav, parseWav, PcmIteratorSink, sound, ToneSource, WavFileSource, type AudioSource, type ToneSpec,
+  continuous, parseWav, PcmIteratorSink, sound, ToneSource, WavFileSource, type AudioSource, type ToneSpec,
 } from '../media/index.js';
 
 /** Fills one frame; returns false once it has nothing more (the pump then sends silence). */
@@ -101,41 +101,5 @@ export class PcmTap extends PcmIteratorSink implements CallAudioSink {
   /** Frames dropped because the consumer fell behind. */
   get dropped(): number {
     return this.droppedFrames;
-  }
-}
-
-/**
- * Call recording (issue 5): local audio on the left channel, remote on the right, one frame
- * pair per tick so both stay aligned. `wav()` gives the file.
- */
-export class TwoChannelRecorder {
-  private readonly chunks: Int16Array[] = [];
-  private frames = 0;
-  sampleRate = 8000;
-
-  write(local: Int16Array, remote: Int16Array, sampleRate: number): void {
-    this.sampleRate = sampleRate;
-    const n = Math.min(local.length, remote.length);
-    const both = new Int16Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      both[2 * i] = local[i]!;
-      both[2 * i + 1] = remote[i]!;
-    }
-    this.chunks.push(both);
-    this.frames += n;
-  }
-
-  get durationMs(): number {
-    return (this.frames * 1000) / this.sampleRate;
-  }
-
-  wav(): Buffer {
-    const samples = new Int16Array(this.frames * 2);
-    let at = 0;
-    for (const c of this.chunks) {
-      samples.set(c, at);
-      at += c.length;
-    }
-    return encodeWav({ sampleRate: this.sampleRate, channels: 2, samples });
   }
 }

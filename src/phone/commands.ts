@@ -110,12 +110,18 @@ export const phoneCommands: PhoneCommand[] = [
       return done(`conference of ${x.id} and ${y.id}`);
     },
   },
-  { name: 'record', args: ['call?'], description: 'start recording a call (two-channel WAV)', run: onCall((_p, c) => (startRecording(c), done(`recording ${c.id}`))) },
   {
-    name: 'stop-recording', args: ['call?'], description: 'stop recording; the WAV bytes are the result data',
-    run: onCall((_p, c) => {
-      const wav = stopRecording(c);
-      return wav ? done(`recorded ${wav.length} bytes`, { wav }) : fail(`${c.id} is not being recorded`);
+    name: 'record', args: ['path', 'call?'], description: 'start recording a call into a two-channel WAV file (ours left, theirs right)',
+    run: onCall(async (_p, c, args) => {
+      const r = await startRecording(c, args[0]!);
+      return r.ok ? done(`recording ${c.id} to ${args[0]}`) : fail(r.error);
+    }, 1),
+  },
+  {
+    name: 'stop-recording', args: ['call?'], description: 'stop recording; the result is the finished file',
+    run: onCall(async (_p, c) => {
+      const path = await stopRecording(c);
+      return path ? done(`recorded ${path}`, { path }) : fail(`${c.id} is not being recorded`);
     }),
   },
   {

@@ -6,7 +6,7 @@ export { Call, type CallContext } from './call.js';
 export { describeEnd, endedNormally, type CallDirection, type CallState, type CallEnd, type CallEndReason, type CallEvents, type DtmfVia } from './call-types.js';
 export { CallMedia, type MediaSettings, type MediaOutcome } from './call-media.js';
 export { AudioPump, addFrames, TICK_MS } from './audio-pump.js';
-export { silence, toneSource, wavSource, PcmFeed, PcmTap, TwoChannelRecorder, type CallAudioSource, type CallAudioSink } from './call-audio.js';
+export { silence, toneSource, wavSource, PcmFeed, PcmTap, type CallAudioSource, type CallAudioSink } from './call-audio.js';
 export { setHold } from './hold.js';
 export { swapTo } from './call-waiting.js';
 export { sessionCapabilities } from './sip-api.js';

@@ -2,6 +2,7 @@
 // media, the incoming-call policy, history and typed events. Faces (CLI, UI, library) drive it
 // through its methods or the command table (commands.ts).
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import type { Clock } from '../util/index.js';
 import { HeaderId, parseUri, type IncomingRequest, type RegistrationEvent, type SipStack } from '../sip/index.js';
 import type { AudioCodec } from '../codecs/index.js';
@@ -12,7 +13,7 @@ import { CallMedia, type MediaSettings } from './call-media.js';
 import { Call, type CallContext } from './call.js';
 import { Account, type AccountSettings } from './account.js';
 import { CallHistory } from './call-history.js';
-import { startRecording } from './recording.js';
+import { startRecording, stopRecording } from './recording.js';
 import { followRefer, type ReferPolicy } from './transfer.js';
 import { toneSource, type CallAudioSource } from './call-audio.js';
 import type { DtmfMode } from './dtmf.js';
@@ -40,8 +41,8 @@ export interface PhoneOptions {
   referPolicy?: ReferPolicy;
   /** 3xx redirects followed per call (default 5). */
   maxRedirects?: number;
-  /** Record every call from its start (two-channel WAV via `stopRecording`, also after the end). */
-  recordCalls?: boolean;
+  /** Record every call from its start into this folder (two-channel WAV, one file per call). */
+  recordDir?: string;
   /** Detect DTMF digits the peer sends as audio (reported as `dtmf` with via 'inband'). */
   inbandDtmf?: boolean;
   /** Tone plan region for ringback / call waiting (default 'us'). */
@@ -169,10 +170,13 @@ export class Phone extends EventEmitter<PhoneEvents> {
 
   private adopt(call: Call): void {
     if (this.options.inbandDtmf) call.pump.detectInband(true);
-    if (this.options.recordCalls) startRecording(call);
+    const dir = this.options.recordDir;
+    if (dir !== undefined) void startRecording(call, join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${call.id}.wav`));
     this.calls.push(call);
     this.history.track(call);
     call.once('ended', () => {
+      // A recording ends with its call: the file is finished, not left for a crash to cut.
+      if (call.pump.recorder) void stopRecording(call);
       const i = this.calls.indexOf(call);
       if (i >= 0) this.calls.splice(i, 1);
     });

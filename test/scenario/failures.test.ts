@@ -1,6 +1,9 @@
 // How calls fail, each with its reason; SRTP between Handsets; flash; recording of every call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pcmaCodec, pcmuCodec } from '../../src/codecs/index.js';
 import { detectTone, parseWav } from '../../src/media/index.js';
 import { describeEnd, sendFlash, stopRecording, toneSource, type Call } from '../../src/phone/index.js';
@@ -80,9 +83,11 @@ test('hook flash is RFC 4733 event 16 (reported as "!"), or INFO signal=hf', asy
   assert.deepEqual(got, ['!/rfc4733', 'hf/info']);
 });
 
-test('recordCalls: every call is recorded from the start; the WAV is there after the end', async () => {
+test('recordDir: every call is recorded from the start; the finished WAV is there after the end', async (t) => {
   const w = world();
-  const alice = await w.phone('192.0.2.10', { recordCalls: true });
+  const dir = mkdtempSync(join(tmpdir(), 'handset-rec-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const alice = await w.phone('192.0.2.10', { recordDir: dir });
   const bob = await w.phone('192.0.2.20');
   const ringing = nextIncoming(bob);
   const a = (await alice.dial('sip:bob@192.0.2.20', { source: toneSource(500) })) as Call;
@@ -93,7 +98,11 @@ test('recordCalls: every call is recorded from the start; the WAV is there after
   await w.run(1000);
   a.hangup();
   await w.run(50);
-  const wav = parseWav(stopRecording(a)!);
+  assert.equal(await stopRecording(a), undefined, 'the recording ended with the call');
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1);
+  await new Promise((r) => setTimeout(r, 50)); // the file's last write and close
+  const wav = parseWav(readFileSync(join(dir, files[0]!)));
   assert.ok(wav.ok);
   assert.equal(wav.value.channels, 2);
   const right = wav.value.samples.filter((_, i) => i % 2 === 1).subarray(-4000);

@@ -2,6 +2,9 @@
 // recording, mute, RTP inactivity.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { detectTone, DtmfGenerator, parseWav } from '../../src/media/index.js';
 import {
   attendedTransfer, blindTransfer, Conference, startRecording, stopRecording, swapTo, toneSource, type Call, type Phone,
@@ -179,14 +182,20 @@ test('offerless INVITE: offer in our 200, answer in the ACK, audio both ways', a
   assert.equal(b.media?.negotiated?.remotePort, 4000);
 });
 
-test('recording: two channels, our tone left and the peer right; mute sends silence', async () => {
+test('recording: two channels, our tone left and the peer right, written as the call goes; mute sends silence', async (t) => {
   const w = world();
+  const dir = mkdtempSync(join(tmpdir(), 'handset-rec-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'call.wav');
   const alice = await w.phone('192.0.2.10');
   const bob = await w.phone('192.0.2.20');
   const [a] = await connect(w, alice, bob, '192.0.2.20', [500, 1200]);
-  startRecording(a);
+  assert.ok((await startRecording(a, file)).ok);
   await w.run(1000);
-  const wav = parseWav(stopRecording(a)!);
+  // Already readable mid-call (what a crash would leave), then finished by stop.
+  assert.ok(parseWav(readFileSync(file)).ok);
+  assert.equal(await stopRecording(a), file);
+  const wav = parseWav(readFileSync(file));
   assert.ok(wav.ok);
   assert.equal(wav.value.channels, 2);
   const left = wav.value.samples.filter((_, i) => i % 2 === 0).subarray(2000);

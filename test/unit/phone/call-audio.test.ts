@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectTone, encodeWav, parseWav } from '../../../src/media/index.js';
-import { addFrames, PcmFeed, PcmTap, toneSource, TwoChannelRecorder, wavSource } from '../../../src/phone/index.js';
+import { detectTone, encodeWav } from '../../../src/media/index.js';
+import { addFrames, PcmFeed, PcmTap, toneSource, wavSource } from '../../../src/phone/index.js';
 
 test('PcmFeed plays pushed frames in order across frame edges, silence when dry, false once ended', () => {
   const feed = new PcmFeed();
@@ -47,15 +47,6 @@ test('wavSource resamples a 16 kHz stereo file to 8 kHz mono; junk is refused wi
   assert.equal(src.read(tail, 8000), true, 'the last 160 samples still play');
   assert.equal(src.read(tail, 8000), false);
   assert.match(String(wavSource(Buffer.from('not a wav'))), /WAV/);
-});
-
-test('TwoChannelRecorder interleaves local (left) and remote (right)', () => {
-  const r = new TwoChannelRecorder();
-  r.write(Int16Array.from([1, 2]), Int16Array.from([-1, -2]), 8000);
-  const w = parseWav(r.wav());
-  assert.ok(w.ok);
-  assert.equal(w.value.channels, 2);
-  assert.deepEqual([...w.value.samples], [1, -1, 2, -2]);
 });
 
 test('addFrames saturates', () => {
