@@ -46,8 +46,11 @@ export class DtmfEventScheduler {
       if (!next) return;
       this.sender.start(next.event, this.o.timestamp(), now, next.durationMs);
       this.idleUntil = now + next.durationMs + next.gapMs;
+    } else {
+      // The first report goes out one interval after the start: RFC 4733 §2.3.5 forbids a zero
+      // duration for events that are not states.
+      for (const f of this.sender.tick(now)) this.o.send(f);
     }
-    for (const f of this.sender.tick(now)) this.o.send(f);
     this.timer = this.o.clock.setTimer(this.o.ptimeMs, () => this.tick());
   }
 

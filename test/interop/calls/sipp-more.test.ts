@@ -153,10 +153,7 @@ test('RFC 4733 DTMF "12#" to sipp: telephone-event packets seen on the wire foll
   assert.ok(step(groups[1]!, groups[2]!) > 0 && step(groups[1]!, groups[2]!) < 0x80000000, 'timestamps advance between events');
 });
 
-// Known bug (todo until fixed): the first packet of each event reports duration 0, because
-// src/media/dtmf-event-scheduler.ts starts the event and ticks the sender at the same instant and
-// src/rtp/telephone-event-sender.ts sends `elapsed` (0) for the first packet.
-test('RFC 4733 §2.3.5: no event report with duration 0 (only states may carry it)', { skip, todo: 'first packet of each event has duration 0', timeout: 60_000 }, async (t) => {
+test('RFC 4733 §2.3.5: no event report with duration 0 (only states may carry it)', { skip, timeout: 60_000 }, async (t) => {
   const { groups } = await captureDtmf(t);
   assert.equal(groups.length, 3);
   for (const g of groups) assert.ok(g.every((p) => p.payload.readUInt16BE(2) > 0), `event ${g[0]!.payload[0]}: ${summary(g)}`);
