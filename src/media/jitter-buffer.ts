@@ -92,6 +92,7 @@ export class JitterBuffer {
   private segments: Segment[] = [];
   /** How far the playout delay sits above what the target needs (ms), measured at each decode. */
   private excessMs = 0;
+  private stretchCooldown = 0;
   private now = 0;
   /** Reused buffers for one decoded packet and one concealed frame. */
   private decoded = new Float32Array(0);
@@ -247,19 +248,17 @@ export class JitterBuffer {
   private appendDecoded(block: Float32Array, ts: number): FrameKind {
     // Keep the delay between the target and the target plus half a frame (or a quarter of the target).
     const slack = Math.max(this.opts.frameMs / 2, this.targetMs() / 4);
-    if (this.excessMs > slack) {
-      const shorter = this.stretcher.accelerate(block);
-      if (shorter) {
-        this.st.acceleratedMs += ((block.length - shorter.length) / this.opts.sampleRate) * 1000;
-        this.append(shorter, ts);
-        return 'accelerated';
-      }
-    } else if (this.excessMs < 0) {
-      const longer = this.stretcher.expand(block);
-      if (longer) {
-        this.st.expandedMs += ((longer.length - block.length) / this.opts.sampleRate) * 1000;
-        this.append(longer, ts);
-        return 'expanded';
+    const want = this.excessMs > slack ? 'accelerate' : this.excessMs < 0 ? 'expand' : null;
+    // A pitch search costs more than the rest of a packet's path: at most one try in three packets.
+    if (want !== null && this.stretchCooldown-- <= 0) {
+      this.stretchCooldown = 2;
+      const out = want === 'accelerate' ? this.stretcher.accelerate(block) : this.stretcher.expand(block);
+      if (out) {
+        const ms = (Math.abs(out.length - block.length) / this.opts.sampleRate) * 1000;
+        if (want === 'accelerate') this.st.acceleratedMs += ms;
+        else this.st.expandedMs += ms;
+        this.append(out, ts);
+        return want === 'accelerate' ? 'accelerated' : 'expanded';
       }
     }
     this.append(block, ts);
