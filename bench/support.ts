@@ -1,24 +1,7 @@
 // Shared benchmark helpers: the repo root (found from this file, no absolute paths) and a
 // time-bounded throughput loop.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** The checkout root: the nearest folder above this file with package.json and src/, else cwd. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'src'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-/** The shared folder beside the checkout (bench corpus, conformance vectors). */
-export function sharedPath(...parts: string[]): string {
-  return join(repoRoot(), '..', 'shared', ...parts);
-}
+export { repoRoot, sharedDir as sharedPath } from '../test/support/paths.js';
 
 export interface BenchCase {
   name: string;

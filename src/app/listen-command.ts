@@ -3,6 +3,7 @@
 // runs until SIGINT/SIGTERM (exit 0) or a failed registration (exit 1).
 import type { Command, CommandIO } from '../cli/index.js';
 import { ArgumentError, headlessOptions, headlessPhone, registered } from './call-command.js';
+import { untilInterrupted } from './until-interrupted.js';
 
 async function listen(values: Record<string, string | boolean | undefined>, io: CommandIO): Promise<number> {
   const h = await headlessPhone('listen', values, io, undefined);
@@ -17,15 +18,7 @@ async function listen(values: Record<string, string | boolean | undefined>, io: 
     await h.close();
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted();
   await h.close();
   return 0;
 }

@@ -10,6 +10,7 @@ import { ArgumentError, headlessOptions, headlessPhone } from './call-command.js
 import { PhoneHandsetEngine } from './phone-engine.js';
 import type { AccountSettings, Phone } from '../phone/index.js';
 import { createWsUpgrade } from './ws-upgrade.js';
+import { untilInterrupted } from './until-interrupted.js';
 
 /** The checkout or package root (holds package.json), where Vite puts build/ui. */
 function packageRoot(): string {
@@ -77,15 +78,7 @@ export const serveCommand: Command = {
     }
     const account = h.phone.account ? `account ${h.phone.account.settings.aor}` : 'no account (direct calls: dial sip:user@host)';
     io.stdout.write(`Handset is running on ${server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ')} port ${server.port}.\nOpen ${server.openUrl}\nSIP on ${sipAddress}, ${account}; dial *43 for the echo test.\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilInterrupted();
     await server.close();
     await engine.close();
     await current.close();

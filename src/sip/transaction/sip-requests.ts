@@ -17,45 +17,31 @@ function routeLines(msg: SipMessage): [string, string][] {
   return msg.headerAll(HeaderId.Route).map((v) => ['Route', v]);
 }
 
-/**
- * The ACK for a non-2xx final response to `invite` (RFC 3261 §17.1.1.3): same Request-URI,
- * Call-ID, From, top Via only, To from the response (with its tag), CSeq number with method ACK,
- * Route copied from the INVITE.
- */
-export function buildAckForNon2xx(invite: SipMessage, response: SipMessage): SipMessage {
+/** A request inside the INVITE's own transaction: same Request-URI, Call-ID, From, CSeq number, top Via only (same branch), Route copied. */
+function inviteTransactionRequest(invite: SipMessage, method: 'ACK' | 'CANCEL', to: string): SipMessage {
   return createRequest({
-    method: 'ACK',
+    method,
     uri: invite.requestUriText,
     headers: [
       ['Via', topViaText(invite)],
       ...routeLines(invite),
       ['Max-Forwards', '70'],
       ['From', invite.header(HeaderId.From) ?? ''],
-      ['To', response.header(HeaderId.To) ?? ''],
+      ['To', to],
       ['Call-ID', invite.callId],
-      ['CSeq', `${invite.cseq} ACK`],
+      ['CSeq', `${invite.cseq} ${method}`],
     ],
   });
 }
 
-/**
- * A CANCEL for `invite` (RFC 3261 §9.1): same Request-URI, Call-ID, To, From, CSeq number,
- * top Via only (same branch), Route copied.
- */
+/** The ACK for a non-2xx final response to `invite` (RFC 3261 §17.1.1.3): To from the response, with its tag. */
+export function buildAckForNon2xx(invite: SipMessage, response: SipMessage): SipMessage {
+  return inviteTransactionRequest(invite, 'ACK', response.header(HeaderId.To) ?? '');
+}
+
+/** A CANCEL for `invite` (RFC 3261 §9.1): To as in the INVITE. */
 export function buildCancel(invite: SipMessage): SipMessage {
-  return createRequest({
-    method: 'CANCEL',
-    uri: invite.requestUriText,
-    headers: [
-      ['Via', topViaText(invite)],
-      ...routeLines(invite),
-      ['Max-Forwards', '70'],
-      ['From', invite.header(HeaderId.From) ?? ''],
-      ['To', invite.header(HeaderId.To) ?? ''],
-      ['Call-ID', invite.callId],
-      ['CSeq', `${invite.cseq} CANCEL`],
-    ],
-  });
+  return inviteTransactionRequest(invite, 'CANCEL', invite.header(HeaderId.To) ?? '');
 }
 
 /** 100 Trying for a new INVITE (§17.2.1, §8.2.6.1). */
