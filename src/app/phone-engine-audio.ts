@@ -1,10 +1,15 @@
 // The page's audio joined to a call: microphone frames (16 kHz, 20 ms) are resampled to the
 // call's codec rate and queued as the call's source; what the call hears is resampled to the
 // page's rate and queued for the speaker. Each microphone frame is answered by exactly one
-// speaker frame (silence when nothing is queued). Both queues are short and drop their oldest
-// samples when full, so a burst or a clock difference never turns into growing delay.
+// speaker frame (silence when nothing is queued).
+// The headset clocks the talking call: its pump runs on a ManualClock that each microphone frame
+// advances by the frame's duration, so the frame is sent and the speaker frame received in the
+// same step and RTP timestamps count the headset's samples, whatever the frames' arrival times.
+// Conference partners heard beside it stay on their mixer's timer: their queues are short and
+// drop their oldest samples when full, so a burst or a clock difference never grows into delay.
 import { resampleFrame } from '../media/index.js';
 import { silence, type Call, type CallAudioSource } from '../phone/index.js';
+import { ManualClock } from '../util/index.js';
 
 /** Reads (of 20 ms frames: half a second) over which a standing backlog is measured. */
 const TRIM_WINDOW_READS = 25;
@@ -99,6 +104,8 @@ const MIC_QUEUE_MS = 60;
 const SPEAKER_QUEUE_MS = 80;
 /** Queued beyond one frame before reading starts (and again after running dry). */
 const PRIME_MS = 10;
+/** Without a microphone frame for this long the talking call goes back to the phone's timer. */
+const STALL_MS = 100;
 
 export class CallAudioBridge {
   private call: Call | undefined;
@@ -112,9 +119,17 @@ export class CallAudioBridge {
   private micDepth = 0;
   private speakerDepth = 0;
   private frames = 0;
+  /** The talking call's pump clock, advanced by the microphone frames (see `process`). */
+  private readonly clock = new ManualClock();
+  /** Whether the talking call's pump runs on `clock` yet (from the first frame after talkOn). */
+  private driving = false;
+  private readonly frameMs: number;
+  /** Hands the call back to the phone's timer when the frames stop (a suspended page). */
+  private stall: NodeJS.Timeout | undefined;
 
   constructor(readonly sampleRate: number, readonly frameSamples: number) {
     this.scratch = new Int16Array(frameSamples);
+    this.frameMs = (frameSamples * 1000) / sampleRate;
   }
 
   /** The call this page talks on, if any. */
@@ -132,11 +147,20 @@ export class CallAudioBridge {
     const out = new Int16Array(this.frameSamples);
     if (this.call === undefined) return out;
     this.mic.push(resampleFrame(mic, this.sampleRate, this.call.sampleRate));
+    // The pump's first frames run as it starts on the clock (taking this frame); later frames advance it.
+    if (this.driving) this.clock.advance(this.frameMs);
+    else {
+      this.driving = true;
+      this.call.pump.drive(this.clock);
+    }
+    if (this.stall) this.stall.refresh();
+    else (this.stall = setTimeout(() => this.release(), STALL_MS)).unref();
     this.frames++;
     this.micDepth += (this.mic.length / this.call.sampleRate) * this.sampleRate;
-    for (const { fifo } of this.heard.values()) {
+    for (const [c, { fifo }] of this.heard) {
       this.speakerDepth += fifo.length / this.heard.size;
-      if (!fifo.readFrame(this.scratch, (this.sampleRate * PRIME_MS) / 1000)) continue;
+      // The talking call just received in step with this frame: no priming to wait for.
+      if (c === this.call ? fifo.read(this.scratch) === 0 : !fifo.readFrame(this.scratch, (this.sampleRate * PRIME_MS) / 1000)) continue;
       for (let i = 0; i < out.length; i++) {
         const v = out[i]! + this.scratch[i]!;
         out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
@@ -146,8 +170,8 @@ export class CallAudioBridge {
   }
 
   /**
-   * Mean time a sample waits in each queue (ms): microphone frame in → taken by the call's pump
-   * (its next 20 ms tick adds 0–20 ms more), and received frame → returned to the page.
+   * Mean time a sample waits in each queue (ms) after the talking call's pump has run on the
+   * frame: microphone frame in → sent, and received frame → returned to the page.
    */
   queueDelayMs(): { mic: number; speaker: number; frames: number } {
     const ms = (depth: number): number => (this.frames === 0 ? 0 : (depth / this.frames / this.sampleRate) * 1000);
@@ -160,13 +184,18 @@ export class CallAudioBridge {
     this.detachSource?.();
     this.detachSource = undefined;
     this.call = call;
+    this.driving = false;
     if (call === undefined) return;
     const size = Math.round((call.sampleRate * MIC_QUEUE_MS) / 1000);
-    if (this.mic.capacity !== size) this.mic = new SampleFifo(size);
+    this.mic = new SampleFifo(size);
     // Reads whichever queue is current: a conference keeps the source it found on its first call.
-    const source: CallAudioSource = { read: (out, rate) => (this.mic.readFrame(out, (rate * PRIME_MS) / 1000), true) };
+    // Driven by our frames the pump takes what the frame brought; on a timer it waits for whole frames.
+    const source: CallAudioSource = {
+      read: (out, rate) => (this.driving && this.call === call ? this.mic.read(out) : this.mic.readFrame(out, (rate * PRIME_MS) / 1000), true),
+    };
     call.play(source);
     this.detachSource = () => {
+      call.pump.drive(undefined);
       if (call.pump.source === source) call.play(silence);
     };
   }
@@ -187,7 +216,16 @@ export class CallAudioBridge {
     }
   }
 
+  private release(): void {
+    this.stall = undefined;
+    if (!this.driving) return;
+    this.driving = false;
+    this.call?.pump.drive(undefined);
+  }
+
   close(): void {
+    clearTimeout(this.stall);
+    this.stall = undefined;
     this.talkOn(undefined);
     this.listen([]);
   }

@@ -2,6 +2,8 @@
 // ptime, a received frame every 20 ms); what it receives goes to the sinks, the recorder and the
 // in-band DTMF detector through `hear`. In a conference media's ConferenceMixer clocks the stream
 // instead and calls `hear` itself. A renegotiation that builds a new stream rebinds on `start`.
+// `drive` hands the ticking to another clock (the web page's microphone frames advancing a
+// ManualClock): the headset then clocks the call; the call's own clock keeps its timers.
 import type { Clock } from '../util/index.js';
 import { AudioPump as MediaAudioPump, DtmfDetector, SampleFifo, type AudioSource, type CallRecorder, type MediaStream } from '../media/index.js';
 import { silence, type CallAudioSink, type CallAudioSource } from './call-audio.js';
@@ -31,6 +33,8 @@ export class AudioPump {
   private sent = new SampleFifo(1);
   private sentFrame = new Int16Array(0);
   private detector: DtmfDetector | undefined;
+  /** Set while something outside ticks the pump (see `drive`). */
+  private driver: Clock | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -55,6 +59,19 @@ export class AudioPump {
     if (this.inner) this.inner.muted = on;
   }
 
+  /**
+   * Ticks the pump on `clock` from now on (undefined: back on the call's clock). The first
+   * frames run at once if the call has a stream; then one send per ptime and one receive per
+   * 20 ms of `clock`, so RTP timestamps follow whoever advances it.
+   */
+  drive(clock: Clock | undefined): void {
+    if (clock === this.driver) return;
+    this.driver = clock;
+    if (this.inner === undefined) return;
+    this.stop();
+    this.start();
+  }
+
   /** Starts on the call's current stream (again on a new one after a renegotiation). */
   start(): void {
     const stream = this.host.stream;
@@ -68,7 +85,7 @@ export class AudioPump {
     this.lastPacketAt = this.clock.now();
     this.bound = stream;
     this.inner = new MediaAudioPump({
-      clock: this.clock, stream, ptimeMs, source: this.callSource(rate),
+      clock: this.driver ?? this.clock, stream, ptimeMs, source: this.callSource(rate),
       sink: { sampleRate: rate, write: (frame) => this.hearFromPump(frame), close: async () => undefined },
       tap: { local: (frame) => this.sent.push(frame), remote: () => undefined },
     });
