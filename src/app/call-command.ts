@@ -2,18 +2,19 @@
 // 0 when it was answered and ended normally, else 1 with one line on stderr. The headless phone
 // set-up here is shared with `handset listen`.
 import { createSocket } from 'node:dgram';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command, CommandIO } from '../cli/index.js';
 import { createNetTransport, type TransportKind } from '../net/index.js';
 import { bareHost, parseUri, SipStack, StreamFramer, type SipUri } from '../sip/index.js';
 import { SystemClock } from '../util/index.js';
 import { pcmaCodec, pcmuCodec, type AudioCodec } from '../codecs/index.js';
-import { bindUdpPort, encodeWav } from '../media/index.js';
+import { bindUdpPort } from '../media/index.js';
 import type { SrtpPolicy } from '../sdp/index.js';
 import {
   describeEnd, endedNormally, Phone, sendDtmf, sessionCapabilities, wavSource, type AccountSettings, type Call, type CallAudioSource,
 } from '../phone/index.js';
+import { ReceivedAudioFile } from './received-audio-file.js';
 
 const USER_AGENT = 'Handset/0.1.0';
 const codecTable: Record<string, AudioCodec> = { pcmu: pcmuCodec, pcma: pcmaCodec };
@@ -150,12 +151,16 @@ export async function headlessPhone(command: string, values: Values, io: Command
   const local = stack.localAddress('udp');
   emit('ready', { address: `${local.host.includes(':') ? `[${local.host}]` : local.host}:${local.port}`, transport: kind ?? 'udp' });
 
+  /** Recordings still being finished: `close` waits for them. */
+  const finishing: Promise<void>[] = [];
   const drive = (call: Call): void => {
     let source: CallAudioSource | undefined;
     if (play) source = wavSource(play) as CallAudioSource;
     if (source) call.play(source);
-    const received: Int16Array[] = [];
-    if (values['record'] !== undefined) call.listen({ write: (f) => void received.push(f.slice()) });
+    const recordPath = values['record'] as string | undefined;
+    const record = recordPath === undefined ? undefined
+      : new ReceivedAudioFile(recordPath, () => call.sampleRate, (e) => emit('record-failed', { call: call.id, error: e }));
+    if (record) call.listen(record);
     call.on('ringing', (r) => emit('ringing', { call: call.id, status: r.status, earlyMedia: r.earlyMedia }));
     call.on('media', (m) => emit('media', { call: call.id, ...m }));
     call.on('dtmf', (d) => emit('dtmf', { call: call.id, digit: d.digit, via: d.via }));
@@ -167,19 +172,17 @@ export async function headlessPhone(command: string, values: Values, io: Command
       if (durationS !== undefined) clock.setTimer(durationS * 1000, () => call.hangup());
     });
     call.once('ended', (end) => {
-      if (values['record'] !== undefined) {
-        const samples = new Int16Array(received.reduce((n, f) => n + f.length, 0));
-        let at = 0;
-        for (const f of received) samples.set(f, at), (at += f.length);
-        writeFileSync(values['record'] as string, encodeWav({ sampleRate: call.sampleRate, channels: 1, samples }));
-      }
-      emit('ended', { call: call.id, reason: end.reason, status: end.status ?? null, text: end.text, answered: end.answered });
+      const ended = (): void => emit('ended', { call: call.id, reason: end.reason, status: end.status ?? null, text: end.text, answered: end.answered });
+      // "ended" comes once the recording is complete, so a reader of the event finds the whole file.
+      if (record) finishing.push(record.close().then(ended));
+      else ended();
     });
   };
   return {
     phone, emit, values, drive,
     close: async () => {
       await phone.close();
+      await Promise.all(finishing);
       stack.close();
       await transport.close();
     },

@@ -17,6 +17,8 @@ export interface HandsetProcess {
   waitFor(event: string, timeoutMs?: number, pred?: (e: HandsetEvent) => boolean): Promise<HandsetEvent>;
   exit: Promise<number>;
   stop(): Promise<number>;
+  /** Kills at once (no clean-up in the process), resolving with the exit. */
+  kill(): Promise<number>;
 }
 
 export function runHandset(args: string[], t?: CleanupHost, env: Record<string, string> = {}): HandsetProcess {
@@ -54,6 +56,10 @@ export function runHandset(args: string[], t?: CleanupHost, env: Record<string, 
     stderr: () => err,
     exit,
     stop,
+    kill: () => {
+      child.kill('SIGKILL');
+      return exit;
+    },
     waitFor(event, timeoutMs = 10_000, pred = () => true) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {

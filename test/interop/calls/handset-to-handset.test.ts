@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { makeTempDir, removeTempDir } from '../../support/peers/env.js';
-import { encodeWav } from '../../../src/media/index.js';
+import { encodeWav, parseWav } from '../../../src/media/index.js';
 import { toneSource } from '../../../src/phone/index.js';
 import { measureToneInWav } from '../../support/peers/audio.js';
 import { runHandset } from './handset-cli.js';
@@ -30,6 +30,23 @@ test('handset call → handset listen: answered, two-way audio, DTMF, both exit 
   assert.deepEqual(listener.events.filter((e) => e.event === 'dtmf').map((e) => e['digit']), ['7', '*']);
   assert.equal(await listener.stop(), 0);
   assert.ok(measureToneInWav(aRec, 1200).ratio > 0.8);
+  assert.ok(measureToneInWav(bRec, 500).ratio > 0.8);
+});
+
+test('--record survives a killed process: the WAV written so far plays and holds the tone', { timeout: 30_000 }, async (t) => {
+  const dir = makeTempDir('h2h-kill');
+  t.after(() => removeTempDir(dir));
+  const bRec = join(dir, 'b.wav');
+  const listener = runHandset(['listen', '--listen', '127.0.0.1:0', '--auto-answer', '--record', bRec], t);
+  const ready = await listener.waitFor('ready');
+  const caller = runHandset(['call', `sip:bob@${String(ready['address'])}`, '--play', toneWav(join(dir, 'a.wav.src'), 500), '--duration', '5'], t);
+  await listener.waitFor('answered');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await listener.kill(), 128);
+  await caller.stop();
+  const wav = parseWav(readFileSync(bRec));
+  assert.ok(wav.ok, 'the recording parses');
+  assert.ok(wav.value.samples.length >= 8000, `at least 1 s recorded, got ${wav.value.samples.length} samples`);
   assert.ok(measureToneInWav(bRec, 500).ratio > 0.8);
 });
 
