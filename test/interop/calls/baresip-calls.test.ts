@@ -58,7 +58,7 @@ for (const v of variants) {
     assertTwoWay(f.handsetRecord, b.recordings().dec[0]);
   });
 
-  test(`baresip calls handset listen --auto-answer (${v.name}): two-way audio`, { skip, timeout: 60_000 }, async (t) => {
+  test(`baresip calls handset listen --auto-answer (${v.name}): two-way audio, baresip's RFC 4733 digits reported`, { skip, timeout: 60_000 }, async (t) => {
     const f = tones(t);
     const h = runHandset(['listen', '--listen', '127.0.0.1:0', '--auto-answer', '--play', f.handsetWav, '--record', f.handsetRecord, '--codecs', v.handsetCodecs, '--srtp', v.srtp], t);
     const ready = await h.waitFor('ready');
@@ -67,6 +67,10 @@ for (const v of variants) {
     assert.equal(dial.ok, true, dial.data);
     await h.waitFor('answered', 10_000);
     await b.waitForEvent('CALL_ESTABLISHED', 10_000);
+    // baresip sends digits as RFC 4733 events (menu's sndcode); the listener reports each once.
+    assert.equal((await b.command('sndcode', '4#')).ok, true);
+    await h.waitFor('dtmf', 5000, (e) => e['digit'] === '#');
+    assert.deepEqual(h.events.filter((e) => e.event === 'dtmf').map((e) => [e['digit'], e['via']]), [['4', 'rfc4733'], ['#', 'rfc4733']]);
     // Audio flows for 2.5 s; the assertions are on the recordings.
     await new Promise((r) => setTimeout(r, 2500));
     await b.command('hangup');
