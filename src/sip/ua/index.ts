@@ -1,6 +1,7 @@
 // sip/ua: the UA core (SipStack: transport + parser + transactions + transport rules + core
 // answers) and registration.
 export { SipStack } from './sip-stack.js';
+export type { SipTraceEntry, SipTraceListener } from './sip-trace.js';
 export {
   type SipStackOptions,
   type SipStackStats,

@@ -13,6 +13,7 @@ import { buildNon2xxAck } from './ack.js';
 import { coreAnswer, defaultCapabilities, type UaCapabilities } from './capabilities.js';
 import { looksLikeRequest, malformedRequestResponse } from './malformed-response.js';
 import { MergedRequests } from './merged-requests.js';
+import { emitTrace, traceEntry, tracedTransport, type SipTraceListener } from './sip-trace.js';
 import type { ClientListener, ClientRequest, IncomingRequest, OutgoingRequest, SipStackOptions, SipStackStats } from './stack-types.js';
 
 interface ClientEntry extends ClientRequest {
@@ -35,6 +36,9 @@ export class SipStack {
   private readonly requestHandlers: Array<(incoming: IncomingRequest) => boolean> = [];
   private readonly ackHandlers = new Set<(ack: SipMessage, dialog: Dialog | undefined) => void>();
   private readonly transportListeners = new Set<(e: TransportEvent) => void>();
+  private readonly traceListeners = new Set<SipTraceListener>();
+  /** The transport with every send traced (what `transport` hands to the layers above). */
+  private readonly wire: Transport;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -50,11 +54,18 @@ export class SipStack {
     };
     if (options.timers) tableOptions.timers = options.timers;
     this.table = new TransactionTable<SipMessage>(tableOptions);
+    this.wire = tracedTransport(options.transport, this.traceListeners, () => options.clock.now());
     this.unsubscribe = options.transport.onEvent((e) => this.onTransportEvent(e));
   }
 
   get transport(): Transport {
-    return this.options.transport;
+    return this.wire;
+  }
+
+  /** Every message sent or received (method or status, Call-ID, CSeq, peer; never credentials). */
+  onTrace(listener: SipTraceListener): () => void {
+    this.traceListeners.add(listener);
+    return () => this.traceListeners.delete(listener);
   }
 
   get clock(): Clock {
@@ -181,6 +192,7 @@ export class SipStack {
       return;
     }
     const msg = r.message;
+    if (this.traceListeners.size > 0) emitTrace(this.traceListeners, traceEntry('in', msg, m.source, this.options.clock.now()));
     if (msg.isResponse) {
       this.stats.responsesIn++;
       // §18.1.2: a response must have exactly our Via on top.
@@ -254,7 +266,7 @@ export class SipStack {
       const c = this.clients.get(tx.id) ?? this.pendingClient;
       if (c === undefined) return;
       const dest = c.destination;
-      void this.options.transport.send(dest, bytes).then((r) => {
+      void this.wire.send(dest, bytes).then((r) => {
         if (this.closed) return;
         if (r.ok) {
           c.flow ??= r.value;
@@ -273,7 +285,7 @@ export class SipStack {
     const arrival = this.servers.get(tx.id) ?? this.pendingArrival;
     if (arrival === undefined) return;
     const dest = responseDestination(message.topVia ?? tx.request.topVia!, arrival);
-    void this.options.transport.send(dest, bytes).then((r) => {
+    void this.wire.send(dest, bytes).then((r) => {
       if (!r.ok && !this.closed) {
         this.stats.sendFailures++;
         this.table.transportError(tx);
@@ -285,7 +297,7 @@ export class SipStack {
   private sendRaw(bytes: Buffer, arrival: ArrivalInfo): void {
     const dest: Destination = { transport: arrival.transport, host: arrival.sourceAddress, port: arrival.sourcePort };
     if (arrival.connectionId !== undefined) dest.connectionId = arrival.connectionId;
-    void this.options.transport.send(dest, bytes).then((r) => {
+    void this.wire.send(dest, bytes).then((r) => {
       if (!r.ok) this.stats.sendFailures++;
     });
   }
