@@ -16,3 +16,4 @@ export { Conference } from './conference.js';
 export { startRecording, stopRecording } from './recording.js';
 export { CallHistory, type HistoryRow } from './call-history.js';
 export { phoneCommands, type PhoneCommand, type CommandResult } from './commands.js';
+export { SipTrace, type SipTraceOptions, type TracedDialog, type TracedMessage } from './sip-trace.js';
