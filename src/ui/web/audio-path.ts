@@ -31,6 +31,13 @@ export function saveAudioSettings(s: AudioSettings): void {
 export interface LatencyLog {
   /** Engine stamp → the playback worklet starts rendering that frame. */
   engineToRendered: number[];
+  /** Test markers (setLatencyMarkers): wall-clock ms each marked microphone frame was complete. */
+  markersCaptured: number[];
+  /**
+   * Wall-clock ms each marker onset in the engine's audio was rendered by the playback worklet,
+   * and when that sample reaches the output device by the context's output timestamp.
+   */
+  markersRendered: { renderedAt: number; outputAt: number }[];
 }
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -39,7 +46,8 @@ export class AudioPath {
   readonly context: AudioContext;
   /** Local sounds (keypad tones, ringtone) connect here; they pass through the playback node. */
   readonly localBus: GainNode;
-  readonly latency: LatencyLog = { engineToRendered: [] };
+  readonly latency: LatencyLog = { engineToRendered: [], markersCaptured: [], markersRendered: [] };
+  private markerEvery = 0;
   private playback: AudioWorkletNode | undefined;
   private capture: AudioWorkletNode | undefined;
   private stream: MediaStream | undefined;
@@ -62,8 +70,9 @@ export class AudioPath {
     this.localBus.connect(this.playback);
     this.playback.connect(this.context.destination);
     this.playback.port.onmessage = (e: MessageEvent) => {
-      const m = e.data as { type: string; sequence?: number; chunks?: Float32Array[]; underruns?: number };
-      if (m.type === 'rendering') {
+      const m = e.data as { type: string; sequence?: number; chunks?: Float32Array[]; underruns?: number; renderedAt?: number; contextTime?: number };
+      if (m.type === 'marker') this.logRenderedMarker(m.renderedAt!, m.contextTime!);
+      else if (m.type === 'rendering') {
         const sent = this.sentAt.get(m.sequence!);
         if (sent !== undefined) {
           this.sentAt.delete(m.sequence!);
@@ -101,12 +110,14 @@ export class AudioPath {
     this.source = this.context.createMediaStreamSource(this.stream);
     this.capture = new AudioWorkletNode(this.context, 'handset-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
     this.capture.port.onmessage = (e: MessageEvent) => {
-      const m = e.data as { sequence: number; samples: Int16Array };
+      const m = e.data as { sequence: number; samples: Int16Array; markedAt?: number };
+      if (m.markedAt !== undefined && this.latency.markersCaptured.length < 10_000) this.latency.markersCaptured.push(m.markedAt);
       const frame = { sequence: m.sequence, timeMs: epochNow(), samples: m.samples };
       const out = new Uint8Array(sizeOfAudioFrame(frame));
       writeAudioFrame(frame, out, 0);
       this.send(out);
     };
+    this.capture.port.postMessage({ type: 'markers', every: this.markerEvery });
     this.source.connect(this.capture);
   }
 
@@ -171,6 +182,24 @@ export class AudioPath {
       this.tapWaiter = resolve;
       this.playback?.port.postMessage({ type: 'tap-read' });
     });
+  }
+
+  /**
+   * Latency benchmark hook (off by default): every `everyFrames` microphone frames is replaced by
+   * a marker burst, and marker onsets in the engine's audio are logged as rendered (0: off).
+   */
+  setLatencyMarkers(everyFrames: number): void {
+    this.markerEvery = everyFrames;
+    this.capture?.port.postMessage({ type: 'markers', every: everyFrames });
+    this.playback?.port.postMessage({ type: 'markers', on: everyFrames > 0 });
+  }
+
+  private logRenderedMarker(renderedAt: number, contextTime: number): void {
+    if (this.latency.markersRendered.length >= 10_000) return;
+    const ts = this.context.getOutputTimestamp();
+    const outputAt = ts.contextTime === undefined || ts.performanceTime === undefined
+      ? Number.NaN : performance.timeOrigin + ts.performanceTime + (contextTime - ts.contextTime) * 1000;
+    this.latency.markersRendered.push({ renderedAt, outputAt });
   }
 
   async whenReady(): Promise<void> {

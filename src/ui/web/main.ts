@@ -277,5 +277,6 @@ conn.connect();
     return { samples: Array.from(all, (x) => Math.round(x * 32767)), underruns, sampleRate: audio!.context.sampleRate };
   },
   latency: () => audio!.latency,
+  latencyMarkers: (everyFrames: number) => audio!.setLatencyMarkers(everyFrames),
   attachHid: (device: HidDeviceLike) => attachHeadset(device),
 };

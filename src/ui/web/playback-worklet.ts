@@ -1,6 +1,9 @@
 // Speaker side: a small jitter buffer of engine frames (about 40 ms before playing starts, since
 // worklet frames arrive in 10/20/30 ms bursts), mixed with the page's local sounds (keypad tones,
 // ringtone) that arrive on the node's input. A test tap can copy out everything rendered.
+// Latency test hook (off unless the page asks, see AudioPath.setLatencyMarkers): the start of a
+// loud burst after a quiet stretch in the engine's audio is reported with the wall clock of the
+// moment it is rendered, so the benchmark can time a marker it sent in RTP.
 const PREBUFFER = 640; // 40 ms at 16 kHz
 const MAX_QUEUED = 2560; // 160 ms: beyond this the oldest audio is dropped to bound the delay
 // Input and output run on the same sound-card clock, so a backlog (a start-up burst, a stall)
@@ -8,6 +11,12 @@ const MAX_QUEUED = 2560; // 160 ms: beyond this the oldest audio is dropped to b
 // window, one frame is dropped.
 const WINDOW = 8000; // 0.5 s
 const SHRINK_ABOVE = 480; // 30 ms
+/** Marker onset: a sample above this level after at least ONSET_QUIET quiet samples. */
+const ONSET_LEVEL = 8000;
+const ONSET_QUIET = 1600; // 100 ms
+
+/** Wall-clock ms on the same scale as Node's performance.timeOrigin + performance.now(). */
+const onsetWallNow = (): number => (globalThis.performance === undefined ? Date.now() : performance.timeOrigin + performance.now());
 
 interface QueuedFrame {
   sequence: number;
@@ -25,16 +34,19 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   private windowLeft = WINDOW;
   private windowMin = Infinity;
   private dropped = 0;
+  private markers = false;
+  private quiet = 0;
 
   constructor() {
     super();
     this.port.onmessage = (e: MessageEvent) => {
-      const m = e.data as { type: string; sequence?: number; samples?: Int16Array; gain?: number };
+      const m = e.data as { type: string; sequence?: number; samples?: Int16Array; gain?: number; on?: boolean };
       if (m.type === 'frame') {
         this.queue.push({ sequence: m.sequence!, samples: m.samples!, read: 0 });
         this.queued += m.samples!.length;
         while (this.queued > MAX_QUEUED) this.queued -= this.queue.shift()!.samples.length;
       } else if (m.type === 'gain') this.gain = m.gain!;
+      else if (m.type === 'markers') this.markers = m.on === true;
       else if (m.type === 'tap-start') this.tap = [];
       else if (m.type === 'tap-read') {
         this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns, dropped: this.dropped });
@@ -61,7 +73,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
           this.underruns++;
         } else {
           if (f.read === 0) this.port.postMessage({ type: 'rendering', sequence: f.sequence, contextTime: currentTime + i / sampleRate });
-          s = f.samples[f.read++]! / 0x8000;
+          const v = f.samples[f.read++]!;
+          if (this.markers) this.watchMarker(v, i);
+          s = v / 0x8000;
           this.queued--;
           if (f.read === f.samples.length) this.queue.shift();
         }
@@ -72,6 +86,15 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     for (let c = 1; c < outputs[0]!.length; c++) outputs[0]![c]!.set(out);
     this.tap?.push(out.slice());
     return true;
+  }
+
+  private watchMarker(v: number, i: number): void {
+    if (Math.abs(v) < ONSET_LEVEL) {
+      this.quiet++;
+      return;
+    }
+    if (this.quiet >= ONSET_QUIET) this.port.postMessage({ type: 'marker', renderedAt: onsetWallNow() + (i * 1000) / sampleRate, contextTime: currentTime + i / sampleRate });
+    this.quiet = 0;
   }
 
   private trimBacklog(rendered: number): void {

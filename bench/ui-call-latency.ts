@@ -1,0 +1,169 @@
+// Web handset latency on the real call path, in Chromium (headless, fake microphone of silence,
+// processing off): the page dials, through the phone engine (PhoneHandsetEngine on a Phone on
+// loopback), a sipp UAS whose SDP points at a Node RTP endpoint (bench/ui-rtp-endpoint.ts).
+//   capture → RTP sent: the capture worklet replaces a frame with a loud burst every
+//     MARKER_EVERY frames and stamps the wall clock when that frame is complete; the endpoint
+//     stamps the arrival of the packet holding the burst's onset (loopback: arrival ≈ sent).
+//   RTP received → rendered: the endpoint sends a loud PCMU packet every MARKER_EVERY packets,
+//     stamped as it is sent; the playback worklet stamps the moment it renders the onset.
+// Both sides stamp performance.timeOrigin + performance.now() (one machine, one wall clock).
+// Stages in between are stamped in the engine's process: the microphone frame parsed by the
+// engine, the call's pump handing the received frame to its sinks, the speaker frame sent to the page.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Page } from 'playwright-core';
+import { PhoneHandsetEngine } from '../src/app/phone-engine.js';
+import { createWsUpgrade } from '../src/app/ws-upgrade.js';
+import { startPhone, type Call } from '../src/phone/index.js';
+import { AUDIO_FRAME_SAMPLES, parseAudioFrame, type SocketChannel } from '../src/ui/index.js';
+import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir } from '../test/browser/support/chromium.js';
+import { findBinary, removeTempDir } from '../test/support/peers/env.js';
+import { startSippUas } from '../test/support/peers/sipp.js';
+import { OnsetDetector, latencySummary, pairDelays, quantile } from './ui-latency-stats.js';
+import { SIPP_MEDIA_UAS, startRtpMarkerEndpoint, wallNow } from './ui-rtp-endpoint.js';
+
+const MEASURE_MS = 15_000;
+/** A marker every 300 ms each way: well above any delay measured, so each pairs with its own. */
+const MARKER_EVERY = 15;
+const PAIR_WINDOW_MS = 280;
+export const TARGET_MS = 40;
+
+/** The page's latency hooks (src/ui/web/main.ts, audio-path.ts). */
+interface MarkerHooks {
+  latencyMarkers(everyFrames: number): void;
+  latency(): { markersCaptured: number[]; markersRendered: { renderedAt: number; outputAt: number }[] };
+  readTap(): Promise<{ underruns: number }>;
+}
+type MarkerPage = { handsetTest: MarkerHooks };
+
+/** Engine-side stamps of the markers (wall-clock ms). */
+interface EngineStamps {
+  micIn: number[];
+  pumpOut: number[];
+  speakerOut: number[];
+}
+
+/** The server's socket upgrade, stamping marker onsets in microphone frames in and speaker frames out. */
+function observingUpgrade(stamps: EngineStamps): (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<SocketChannel> {
+  const base = createWsUpgrade();
+  return async (req, socket, head) => {
+    const channel = await base(req, socket, head);
+    const micOnsets = new OnsetDetector(8000, 1600);
+    const speakerOnsets = new OnsetDetector(8000, 1600);
+    const watch = (data: Uint8Array, onsets: OnsetDetector, into: number[]): void => {
+      const f = parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES);
+      if (f.ok && onsets.feed(f.value.samples) >= 0) into.push(wallNow());
+    };
+    return {
+      get bufferedAmount() {
+        return channel.bufferedAmount;
+      },
+      send: (d) => {
+        if (typeof d !== 'string') watch(d, speakerOnsets, stamps.speakerOut);
+        channel.send(d);
+      },
+      close: (c, r) => channel.close(c, r),
+      onClose: (l) => channel.onClose(l),
+      onMessage: (listener) => channel.onMessage((data, binary) => {
+        // Stamped before the engine runs on the frame (its RTP goes out within this call).
+        if (binary) watch(data, micOnsets, stamps.micIn);
+        listener(data, binary);
+      }),
+    };
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !f(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface CallLatency {
+  captureToRtp: number[];
+  rtpToRendered: number[];
+  lines: string[];
+}
+
+/** Places the call, measures both directions for MEASURE_MS and returns the figures and report lines. */
+export async function measureCallLatency(): Promise<CallLatency | string> {
+  const missing = chromiumMissing() ?? (findBinary('sipp') === undefined ? 'sipp is missing' : undefined);
+  if (missing !== undefined) return missing;
+  buildUi();
+  const dir = tempDir('bench-call');
+  const stamps: EngineStamps = { micIn: [], pumpOut: [], speakerOut: [] };
+  const endpoint = await startRtpMarkerEndpoint();
+  const sipp = await startSippUas({ xml: SIPP_MEDIA_UAS }, { keys: { rtp_port: endpoint.port }, calls: 1, timeoutS: 90 });
+  const phone = await startPhone({ host: '127.0.0.1' });
+  const engine = new PhoneHandsetEngine({ phone, statsIntervalMs: 0 });
+  const server = await startServer(engine, observingUpgrade(stamps));
+  const browser = await launchChromium(soxWav(dir, 'silence.wav', ['synth', String(MEASURE_MS / 1000 + 15), 'sine', '440', 'vol', '0']));
+  let page: Page | undefined;
+  try {
+    page = (await openHandset(browser, server, { echoCancellation: false, noiseSuppression: false, autoGainControl: false })).page;
+    await page.getByLabel('Number to dial').fill(sipp.uri('latency'));
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await until('the call is active', () => phone.activeCalls[0]?.state === 'active');
+    const call: Call = phone.activeCalls[0]!;
+    const pumpOnsets = new OnsetDetector(4000, 800);
+    const stopListening = call.listen({ write: (frame) => pumpOnsets.feed(frame) >= 0 && stamps.pumpOut.push(wallNow()) });
+    await until('RTP from the phone', () => endpoint.received() > 10);
+    endpoint.startSending(MARKER_EVERY);
+    // Let capture, both jitter buffers and the first bursts settle, then measure a clean window.
+    await sleep(2000);
+    const sendFrom = endpoint.markersSent.length;
+    await page.evaluate((n) => (globalThis as unknown as MarkerPage).handsetTest.latencyMarkers(n), MARKER_EVERY);
+    await sleep(MEASURE_MS);
+    await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latencyMarkers(0));
+    await sleep(500);
+    const pageLog = await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latency());
+    const underruns = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns;
+    const jb = call.stream?.getStats().jitter;
+    const queues = engine.audioQueueDelayMs();
+    stopListening();
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await until('the call ended', () => phone.activeCalls.length === 0, 5000);
+
+    const sent = endpoint.markersSent.slice(sendFrom);
+    const captured = pageLog.markersCaptured;
+    const arrived = endpoint.markersArrived.map((m) => m.at);
+    const rendered = pageLog.markersRendered.map((m) => m.renderedAt);
+    const output = pageLog.markersRendered.map((m) => m.outputAt).filter((x) => Number.isFinite(x));
+    const w = PAIR_WINDOW_MS;
+    const captureToRtp = pairDelays(captured, arrived, w);
+    const rtpToRendered = pairDelays(sent, rendered, w);
+    const onsetIndex = endpoint.markersArrived.map((m) => m.index);
+    const verdict = (xs: number[]): string => (xs.length === 0 ? 'NOT MEASURED' : quantile(xs, 0.95) <= TARGET_MS ? `meets the ${TARGET_MS} ms target (p95)` : `MISSES the ${TARGET_MS} ms target (p95 ${quantile(xs, 0.95).toFixed(1)} ms)`);
+    const lines = [
+      `call path: page → phone engine → PCMU RTP to a Node endpoint (sipp UAS for SIP), loopback, ${MEASURE_MS / 1000} s, a marker every ${MARKER_EVERY * 20} ms each way`,
+      latencySummary('capture → RTP sent', captureToRtp, 'markers'),
+      latencySummary('  capture → engine (WebSocket)', pairDelays(captured, stamps.micIn, w), 'markers'),
+      latencySummary('  engine → RTP at the far end', pairDelays(stamps.micIn, arrived, w), 'markers'),
+      `  marker onset at sample ${onsetIndex.length === 0 ? '-' : `${Math.min(...onsetIndex)}–${Math.max(...onsetIndex)}`} of its packet (0: page frames and RTP packets aligned)`,
+      latencySummary('RTP received → rendered', rtpToRendered, 'markers'),
+      latencySummary('  RTP → out of the call\'s pump', pairDelays(sent, stamps.pumpOut, w), 'markers'),
+      latencySummary('  pump → speaker frame sent', pairDelays(stamps.pumpOut, stamps.speakerOut, w), 'markers'),
+      latencySummary('  speaker frame → rendered', pairDelays(stamps.speakerOut, rendered, w), 'markers'),
+      latencySummary('  (RTP → output device)', pairDelays(sent, output, w + 100), 'markers'),
+      `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms; engine queues (mean): microphone ${queues?.mic.toFixed(1) ?? '-'} ms, speaker ${queues?.speaker.toFixed(1) ?? '-'} ms; page playback underruns ${underruns}`,
+      `  markers: ${captured.length} captured, ${arrived.length} arrived; ${sent.length} sent, ${rendered.length} rendered`,
+      `capture → RTP sent:      ${verdict(captureToRtp)}`,
+      `RTP received → rendered: ${verdict(rtpToRendered)}`,
+    ];
+    return { captureToRtp, rtpToRendered, lines };
+  } finally {
+    await page?.context().close();
+    await browser.close();
+    await server.close();
+    await engine.close();
+    await phone.close();
+    await sipp.stop();
+    await endpoint.close();
+    removeTempDir(dir);
+  }
+}
+
+export async function run(): Promise<void> {
+  const r = await measureCallLatency();
+  if (typeof r === 'string') process.stdout.write(`skipped: ${r}\n`);
+  else process.stdout.write(`${r.lines.join('\n')}\n`);
+}
