@@ -1,6 +1,6 @@
 // Sending the session's requests through the SipStack: next-hop location, the request as the
 // stack takes it (without Via), digest retries (RFC 3261 §22.2: a new CSeq, same Call-ID), and
-// requests sent outside transactions (ACK for 2xx, §13.2.2.4; CANCEL, §9.1).
+// requests sent outside transactions (ACK for 2xx, §13.2.2.4), CANCEL through the stack (§9.1).
 import { err, ok, type Clock, type Result } from '../../util/index.js';
 import { netError, resolveSipTargets, systemResolver, type Destination, type NetError, type TransportKind } from '../../net/index.js';
 import { isSipUri, serializeMessage, uriParam, type HeaderLines, type SipMessage, type Uri } from '../message/index.js';
@@ -140,20 +140,11 @@ export class RequestSender {
   }
 
   /**
-   * §9.1: CANCEL with the INVITE's Via (same branch), retransmitted like a non-INVITE request
-   * over UDP (T1 doubling to T2) until `stop` says the INVITE got its final response, or 64*T1.
+   * §9.1: CANCELs a pending INVITE through the stack (its own non-INVITE client transaction,
+   * the INVITE's top Via, Route set and flow). The answer to the CANCEL itself needs no handling:
+   * the INVITE's final response (487, or a 2xx that crossed it) tells how the call ended.
    */
-  sendCancel(cancel: SipMessage, destination: Destination, stop: () => boolean): void {
-    const t = this.timers;
-    const started = this.clock.now();
-    let interval = t.t1;
-    const tick = (): void => {
-      if (stop() || this.clock.now() - started >= 64 * t.t1) return;
-      this.resend(cancel, destination);
-      if (destination.transport !== 'udp') return;
-      this.clock.setTimer(interval, tick);
-      interval = Math.min(interval * 2, t.t2);
-    };
-    tick();
+  sendCancel(invite: ClientRequest): void {
+    this.o.stack.sendCancel(invite, { response: () => undefined, failed: () => undefined });
   }
 }

@@ -6,7 +6,6 @@ import { randomToken } from '../../util/index.js';
 import type { Destination } from '../../net/index.js';
 import { Dialog } from '../dialog/index.js';
 import { HeaderId, createRequest, parseUri, type HeaderLines, type SipMessage } from '../message/index.js';
-import { buildCancel } from '../transaction/index.js';
 import type { ClientRequest } from '../ua/index.js';
 import { reasonForStatus } from './end-reasons.js';
 import { dialogNextHop, type SessionContext } from './session-context.js';
@@ -101,8 +100,7 @@ export class UacInvite {
   private sendCancel(): void {
     if (this.cancelSent || this.sent === undefined) return;
     this.cancelSent = true;
-    const sent = this.sent;
-    this.ctx.sender.sendCancel(buildCancel(sent.request), { ...sent.destination }, () => this.final);
+    this.ctx.sender.sendCancel(this.sent);
     // §9.1: no final response 64*T1 after the CANCEL: the INVITE transaction is given up.
     this.s.timers.set('cancel-limit', 64 * this.ctx.sender.timers.t1, () => {
       if (this.final) return;

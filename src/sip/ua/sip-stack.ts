@@ -6,7 +6,7 @@ import type { Destination, Endpoint, InboundMessage, ListenSpec, NetError, Trans
 import {
   createRequest, createResponse, parseMessage, serializeMessage, validateMessage, type HeaderLines, type SipMessage, type Uri,
 } from '../message/index.js';
-import { TransactionTable, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
+import { TransactionTable, buildCancel, type Transaction, type TransactionTableEvent } from '../transaction/index.js';
 import { DialogTable, type Dialog } from '../dialog/index.js';
 import { DEFAULT_MAX_FORWARDS, bareHost, sentByDefaultPort, formatVia, isOurVia, newBranch, responseDestination, stampReceived, type ArrivalInfo } from '../transport/index.js';
 import { buildNon2xxAck } from './ack.js';
@@ -131,7 +131,28 @@ export class SipStack {
     if (this.options.userAgent !== undefined) headers.push(['User-Agent', this.options.userAgent]);
     const init: { method: string; uri: string | Uri; headers: HeaderLines; body?: Buffer | string } = { method: out.method, uri: out.uri, headers };
     if (out.body !== undefined) init.body = out.body;
-    const request = createRequest(init);
+    return this.startClient(createRequest(init), destination, listener);
+  }
+
+  /**
+   * RFC 3261 §9.1: CANCELs a pending INVITE sent by `sendRequest`. The CANCEL has the INVITE's
+   * Request-URI, Call-ID, From, To, CSeq number, its top Via only (same branch) and its Route
+   * set; it runs in its own non-INVITE client transaction, to the INVITE's destination and on its
+   * connection (§18.1.1). `headers` adds lines (e.g. Reason, RFC 3326).
+   */
+  sendCancel(invite: ClientRequest, listener: ClientListener, headers: HeaderLines = []): ClientRequest {
+    if (invite.request.method !== 'INVITE') throw new Error(`sendCancel: ${invite.request.method} is not an INVITE`);
+    let cancel = buildCancel(invite.request);
+    if (headers.length > 0) {
+      const lines = cancel.headerList().map((f) => [f.name, f.value] as const);
+      cancel = createRequest({ method: 'CANCEL', uri: cancel.requestUriText, headers: [...lines, ...headers] });
+    }
+    const destination: Destination = { ...invite.destination };
+    if (invite.flow?.connectionId !== undefined) destination.connectionId = invite.flow.connectionId;
+    return this.startClient(cancel, destination, listener);
+  }
+
+  private startClient(request: SipMessage, destination: Destination, listener: ClientListener): ClientRequest {
     const entry: ClientEntry = { request, destination: { ...destination }, flow: undefined, listener, finalSeen: false, lastError: undefined };
     // The table sends synchronously from sendRequest: register the entry by key first.
     this.pendingClient = entry;

@@ -43,7 +43,7 @@ test('UPDATE in an early dialog (RFC 3311): the caller re-offers before the answ
   assert.equal(call.state, 'confirmed');
 });
 
-test('CANCEL over UDP is retransmitted (T1 doubling) until the INVITE gets its final response', async () => {
+test('CANCEL over UDP is its own non-INVITE transaction: retransmitted (T1 doubling) until its 200', async () => {
   const w = world();
   const alice = await w.phone('alice', '192.0.2.10');
   const peer = await rawPeer(w, '192.0.2.20');
@@ -57,6 +57,7 @@ test('CANCEL over UDP is retransmitted (T1 doubling) until the INVITE gets its f
   call.cancel();
   await w.run(2000);
   assert.deepEqual(instants(w, 'CANCEL', t0), [0, 0.5, 1.5]);
+  peer.reply(peer.requests('CANCEL')[0]!, 200, { toTag: 't1' });
   peer.reply(invite, 487, { toTag: 't1' });
   await w.run(10_000);
   assert.equal(instants(w, 'CANCEL', t0).length, 3);
