@@ -1,12 +1,16 @@
 // An account: address of record, credentials, registration (sip/ua Registration) and the
 // settings that decide what happens to an incoming call: scanner defense, DND, forwarding,
 // auto-answer (configured, or asked for by trusted Call-Info / Alert-Info headers).
-import { parseUri, Registration, type RegistrationEvent, type SipMessage, type SipStack, type SipUri } from '../sip/index.js';
+import { HeaderId, isSipUri, parseUri, Registration, type RegistrationEvent, type SipMessage, type SipStack, type SipUri } from '../sip/index.js';
 import type { TransportKind } from '../net/index.js';
 
 export interface AccountSettings {
   /** Address of record, e.g. sip:alice@example.com. */
   aor: string;
+  /** The name a Phone knows the account by (default: the AOR as given); unique per Phone. */
+  id?: string;
+  /** Display name in our From (`"Alice" <sip:alice@example.com>`). */
+  displayName?: string;
   password?: string;
   username?: string;
   /** Registrar and outbound proxy (`;transport=` honoured), e.g. sip:127.0.0.1:5060;transport=tcp. */
@@ -58,6 +62,38 @@ export class Account {
 
   get user(): string | undefined {
     return this.aor.user;
+  }
+
+  get id(): string {
+    return this.settings.id ?? this.settings.aor;
+  }
+
+  /** Our From value without tag (RFC 3261 §8.1.1.3). */
+  get identity(): string {
+    const a = this.aor;
+    const uri = `<${a.scheme}:${a.user ? `${a.user}@` : ''}${a.host}>`;
+    const name = this.settings.displayName;
+    return name ? `"${name.replace(/["\\\r\n]/g, '')}" ${uri}` : uri;
+  }
+
+  /** Whether `source` is our registrar / outbound proxy (the scanner defense's trusted set). */
+  trusts(source: string): boolean {
+    return this.trustedAddresses.has(bare(source));
+  }
+
+  /**
+   * How surely a new INVITE is addressed to this account (0: no sign), for a Phone with several
+   * accounts: the Request-URI is our AOR (+4) or our registered contact (its user, +2); To is our
+   * AOR (+1); it came from our registrar / proxy (+1, tells apart accounts sharing a user name).
+   */
+  matchScore(request: SipMessage, source: string): number {
+    let score = 0;
+    const r = request.requestUri;
+    if (r !== undefined && isSipUri(r) && r.user !== undefined && r.user === this.aor.user) score += bare(r.host) === bare(this.aor.host) ? 4 : 2;
+    const to = request.get(HeaderId.To)?.uri;
+    if (to !== undefined && isSipUri(to) && to.user === this.aor.user && bare(to.host) === bare(this.aor.host)) score += 1;
+    if (this.trusts(source)) score += 1;
+    return score;
   }
 
   /** The proxy URI as a loose Route (RFC 3261 §16.12.1.1). */

@@ -13,8 +13,11 @@ export interface CallContext {
   clock: Clock;
   /** End the call when no RTP arrived this long while active and not held (0 = never). */
   rtpTimeoutMs: number;
-  /** A 3xx ended the attempt: return the next session to try, or a reason to give up. */
-  redirect(call: Call, targets: string[]): InviteSession | { reason: CallEndReason; text: string };
+  /**
+   * An outgoing attempt ended before an answer (a 3xx, or a failure of a redirect target):
+   * the next session to try, a reason to give up, or undefined to end as the attempt did.
+   */
+  redirect(call: Call, end: Extract<SessionEvent, { type: 'ended' }>): InviteSession | { reason: CallEndReason; text: string } | undefined;
   /** A REFER arrived in this call (policy: accept and follow, or reject). */
   referred(call: Call, refer: IncomingRefer): void;
 }
@@ -186,12 +189,14 @@ export class Call extends EventEmitter<CallEvents> {
         this.endReason = { reason: 'replaced', text: 'replaced by another call (RFC 3891)' };
         return;
       case 'ended':
-        if (e.reason === 'redirected' && !this.answered) {
-          const next = this.ctx.redirect(this, e.targets);
-          if ('reason' in next) return this.finish({ reason: next.reason, status: e.status, text: next.text, answered: false });
-          this.redirects++;
-          this.attach(next);
-          return;
+        if (!this.answered && this.endReason === undefined) {
+          const next = this.ctx.redirect(this, e);
+          if (next !== undefined && 'reason' in next) return this.finish({ reason: next.reason, status: e.status, text: next.text, answered: false });
+          if (next !== undefined) {
+            this.redirects++;
+            this.attach(next);
+            return;
+          }
         }
         this.finish({ reason: this.endReason?.reason ?? e.reason, status: e.status, text: this.endReason?.text ?? e.text, answered: this.answered });
         return;

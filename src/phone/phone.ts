@@ -1,17 +1,20 @@
-// The phone: one SIP stack with its session agent, an optional account, the calls and their
-// media, the incoming-call policy, history and typed events. Faces (CLI, UI, library) drive it
-// through its methods or the command table (commands.ts).
+// The phone: one SIP stack with a session agent per account (account-lines.ts) and one for direct
+// calls, the calls and their media, the incoming-call policy, history and typed events. Faces
+// (CLI, UI, library) drive it through its methods or the command table (commands.ts).
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Clock } from '../util/index.js';
 import { HeaderId, parseUri, type IncomingRequest, type RegistrationEvent, type SipStack } from '../sip/index.js';
+import type { SessionEvent } from './sip-api.js';
 import type { AudioCodec } from '../codecs/index.js';
 import type { DatagramPort } from '../media/index.js';
 import type { SrtpPolicy } from '../sdp/index.js';
-import { DigestClient, SessionAgent, type IncomingCall, type InviteSession, type PrackMode, type SessionAgentOptions } from './sip-api.js';
+import type { IncomingCall, InviteSession, PrackMode, SessionAgent, SessionAgentOptions } from './sip-api.js';
 import { CallMedia, type MediaSettings } from './call-media.js';
 import { Call, type CallContext } from './call.js';
-import { Account, type AccountSettings } from './account.js';
+import type { Account, AccountSettings } from './account.js';
+import { AccountLines, type PhoneLine } from './account-lines.js';
+import { RedirectTargets } from './redirect-targets.js';
 import { CallHistory } from './call-history.js';
 import { startRecording, stopRecording } from './recording.js';
 import { followRefer, type ReferPolicy } from './transfer.js';
@@ -30,7 +33,10 @@ export interface PhoneOptions {
     telephoneEvent?: boolean;
     bindPort(address: string): Promise<DatagramPort>;
   };
+  /** The default account (the first; calls with no account named use it). */
   account?: AccountSettings;
+  /** More accounts, each registering on its own; `addAccount` adds more at run time. */
+  accounts?: AccountSettings[];
   /** From for direct calls with no account (default sip:handset@<our address>). */
   identity?: string;
   /** Calls at once (default 2: one plus call waiting); more INVITEs get 486 (or busy forwarding). */
@@ -58,9 +64,12 @@ export interface PhoneEvents {
   call: [Call];
   /** An incoming call that rings (policy let it through). */
   incoming: [Call];
-  registration: [RegistrationEvent];
-  /** An INVITE refused before ringing (scanner defense, DND, busy, forwarding). */
-  refused: [{ from: string; source: string; status: number; reason: string }];
+  /** A registration event of one account. */
+  registration: [RegistrationEvent, Account];
+  /** An account was added or removed (the accounts now). */
+  accounts: [Account[]];
+  /** An INVITE refused before ringing (scanner defense, DND, busy, forwarding); `account`: the account id it was for. */
+  refused: [{ from: string; source: string; status: number; reason: string; account: string | undefined }];
   /** close() finished. */
   closed: [];
 }
@@ -73,79 +82,129 @@ export interface DialOptions {
   replaces?: string;
   referredBy?: string;
   noAnswerTimeoutMs?: number;
+  /** The calling account (an Account, its id or its AOR); default: the default account, or a direct call when there is none. */
+  account?: Account | string;
 }
 
 export class Phone extends EventEmitter<PhoneEvents> {
-  readonly account: Account | undefined;
-  readonly agent: SessionAgent;
   readonly history: CallHistory;
   readonly calls: Call[] = [];
   readonly options: PhoneOptions;
+  private readonly lines: AccountLines;
+  /** The line each call runs on (its redirects, transfers and consultation calls stay there). */
+  private readonly lineOf = new WeakMap<Call, PhoneLine>();
+  private readonly redirectSets = new WeakMap<Call, RedirectTargets>();
   private readonly arrivals = new WeakMap<object, IncomingRequest['arrival']>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly callContext: CallContext;
+  private started = false;
 
   constructor(options: PhoneOptions) {
     super();
     this.options = options;
     const stack = options.stack;
-    this.account = options.account ? new Account(options.account) : undefined;
     this.history = new CallHistory(() => options.clock.now());
-    // Registered before the agent so it sees INVITEs first: notes where they came from and
-    // refuses scanners before any session exists (no ring, no history row).
+    // Registered before the agents so it sees INVITEs first: notes where they came from, picks
+    // the account, refuses scanners before any session exists (no ring, no history row).
     this.unsubscribe.push(stack.onRequest((incoming) => this.guard(incoming)));
     const local = stack.localAddress('udp');
-    const aor = this.account?.aor;
-    const agentOptions: SessionAgentOptions = {
-      stack,
-      identity: aor ? `<${aor.scheme}:${aor.user ? `${aor.user}@` : ''}${aor.host}>` : (options.identity ?? `<sip:handset@${hostText(local.host)}>`),
-      contactUser: this.account?.user ?? 'handset',
-    };
-    const s = this.account?.settings;
-    if (s?.password !== undefined) {
-      agentOptions.digest = new DigestClient({ credentials: { username: s.username ?? aor?.user ?? '', password: s.password }, realms: [aor!.host] });
-    }
-    if (this.account?.outboundProxy) agentOptions.outboundProxy = this.account.outboundProxy;
-    if (options.prack) agentOptions.prack = options.prack;
-    if (options.sessionTimer !== undefined) agentOptions.sessionTimer = options.sessionTimer;
-    if (options.locate) agentOptions.locate = options.locate;
-    if (options.random) agentOptions.random = options.random;
-    this.agent = new SessionAgent(agentOptions);
-    this.unsubscribe.push(this.agent.onIncoming((c) => void this.onIncoming(c)));
+    const base: ConstructorParameters<typeof AccountLines>[0] = { stack, identity: options.identity ?? `<sip:handset@${hostText(local.host)}>` };
+    if (options.prack) base.prack = options.prack;
+    if (options.sessionTimer !== undefined) base.sessionTimer = options.sessionTimer;
+    if (options.locate) base.locate = options.locate;
+    if (options.random) base.random = options.random;
+    this.lines = new AccountLines(base, (line, c) => void this.onIncoming(line, c));
+    for (const a of [...(options.account ? [options.account] : []), ...(options.accounts ?? [])]) this.lines.add(a);
     this.callContext = {
       clock: options.clock,
       rtpTimeoutMs: options.rtpTimeoutMs ?? 30_000,
-      redirect: (call, targets) => this.followRedirect(call, targets),
+      redirect: (call, end) => this.followRedirect(call, end),
       referred: (call, refer) => followRefer(call, refer, options.referPolicy ?? 'accept', (target, replaces, referredBy) => {
         const o: DialOptions = {};
         if (replaces !== undefined) o.replaces = replaces;
         if (referredBy !== undefined) o.referredBy = referredBy;
+        const account = this.lineOf.get(call)?.account;
+        if (account !== undefined) o.account = account;
         return this.dial(target, o);
       }),
     };
   }
 
-  /** Starts registration (when the account has one). */
+  /** The default account: the first one (undefined when there is none). */
+  get account(): Account | undefined {
+    return this.lines.default.account;
+  }
+
+  /** Every account, the default first. */
+  get accounts(): Account[] {
+    return this.lines.accounts;
+  }
+
+  /** The session agent of the default account (or of direct calls when there is no account). */
+  get agent(): SessionAgent {
+    return this.lines.default.agent;
+  }
+
+  /** Starts registration (of every account that has one). */
   start(): void {
-    this.account?.register(this.options.stack, (e) => this.emit('registration', e));
+    this.started = true;
+    for (const a of this.accounts) this.register(a);
+  }
+
+  /**
+   * Adds an account at run time: it gets its own agent (identity, credentials, outbound proxy)
+   * and registers at once when the phone is started. Throws when the AOR or proxy is not a SIP
+   * URI or the id is taken (check input first).
+   */
+  addAccount(settings: AccountSettings): Account {
+    const account = this.lines.add(settings).account!;
+    if (this.started) this.register(account);
+    this.emit('accounts', this.accounts);
+    return account;
+  }
+
+  /**
+   * Removes an account (an Account, its id or its AOR): its calls are hung up, it unregisters,
+   * its agent stops once its calls' BYE/CANCEL finished. Resolves false when there is no such account.
+   */
+  async removeAccount(account: Account | string): Promise<boolean> {
+    const line = this.lines.find(account);
+    if (line === undefined) return false;
+    this.lines.remove(line);
+    this.emit('accounts', this.accounts);
+    for (const c of this.calls.filter((x) => this.lineOf.get(x) === line)) c.hangup();
+    await this.drain([line]);
+    await line.account!.stop();
+    line.agent.close();
+    return true;
+  }
+
+  private register(account: Account): void {
+    account.register(this.options.stack, (e) => this.emit('registration', e, account));
   }
 
   get activeCalls(): Call[] {
     return this.calls.filter((c) => c.state !== 'ended');
   }
 
-  /** The full target URI: `bob` → sip:bob@<account domain>; a URI as it is. */
-  resolveTarget(target: string): string | undefined {
+  /** The full target URI: `bob` → sip:bob@<account domain> (the named account, else the default); a URI as it is. */
+  resolveTarget(target: string, account?: Account | string): string | undefined {
     if (/^sips?:/i.test(target)) return parseUri(target).ok ? target : undefined;
-    const domain = this.account?.aor.host;
+    const line = account === undefined ? this.lines.default : this.lines.find(account);
+    const domain = line?.account?.aor.host;
     if (domain === undefined) return target.includes('@') && parseUri(`sip:${target}`).ok ? `sip:${target}` : undefined;
     const uri = target.includes('@') ? `sip:${target}` : `sip:${target}@${domain}`;
     return parseUri(uri).ok ? uri : undefined;
   }
 
-  /** Places a call. Resolves once the INVITE is on its way (the call's events tell the rest), or to an error text. */
+  /**
+   * Places a call from `o.account` (default: the default account; a direct call when the phone
+   * has none). Resolves once the INVITE is on its way (the call's events tell the rest), or to an error text.
+   */
   async dial(target: string, o: DialOptions = {}): Promise<Call | string> {
-    const uri = this.resolveTarget(target);
+    const line = o.account === undefined ? this.lines.default : this.lines.find(o.account);
+    if (line === undefined) return `no account "${typeof o.account === 'string' ? o.account : o.account!.id}"`;
+    const uri = this.resolveTarget(target, line.account);
     if (uri === undefined) return `not a SIP address: "${target}"`;
     const media = await CallMedia.open(this.mediaSettings());
     const outgoing: Parameters<SessionAgent['call']>[0] = { target: uri, offer: media.createOffer(), hooks: media };
@@ -153,12 +212,17 @@ export class Phone extends EventEmitter<PhoneEvents> {
     if (o.replaces !== undefined) outgoing.replaces = o.replaces;
     if (o.referredBy !== undefined) outgoing.referredBy = o.referredBy;
     if (o.noAnswerTimeoutMs !== undefined) outgoing.noAnswerTimeoutMs = o.noAnswerTimeoutMs;
-    const session = this.agent.call(outgoing);
-    const call = new Call('outgoing', uri, session, this.callContext, this.account?.settings.aor);
+    const session = line.agent.call(outgoing);
+    const call = new Call('outgoing', uri, session, this.callContext, line.account?.settings.aor);
     call.setMedia(media);
     if (o.source) call.play(o.source);
-    this.adopt(call);
+    this.adopt(call, line);
     return call;
+  }
+
+  /** The account a call belongs to (undefined: a direct call). */
+  accountOf(call: Call): Account | undefined {
+    return this.lineOf.get(call)?.account;
   }
 
   private mediaSettings(): MediaSettings {
@@ -168,7 +232,8 @@ export class Phone extends EventEmitter<PhoneEvents> {
     return s;
   }
 
-  private adopt(call: Call): void {
+  private adopt(call: Call, line: PhoneLine): void {
+    this.lineOf.set(call, line);
     if (this.options.inbandDtmf) call.pump.detectInband(true);
     const dir = this.options.recordDir;
     if (dir !== undefined) void startRecording(call, join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${call.id}.wav`));
@@ -183,25 +248,47 @@ export class Phone extends EventEmitter<PhoneEvents> {
     this.emit('call', call);
   }
 
-  /** RFC 3261 §8.1.3.4: try the 3xx Contacts in order, at most `maxRedirects` times per call. */
-  private followRedirect(call: Call, targets: string[]): InviteSession | { reason: 'redirected' | 'redirect-loop'; text: string } {
+  /**
+   * RFC 3261 §8.1.3.4 / §16.6: every Contact of every 3xx goes into the call's target set; they
+   * are tried in q order, the next one when a target fails (but not after a 6xx, a CANCEL or the
+   * no-answer limit); a URI is tried once (loop detection), at most `maxRedirects` attempts.
+   */
+  private followRedirect(call: Call, end: Extract<SessionEvent, { type: 'ended' }>): InviteSession | { reason: 'redirected' | 'redirect-loop'; text: string } | undefined {
+    if (call.direction !== 'outgoing') return undefined;
     const max = this.options.maxRedirects ?? 5;
-    if (targets.length === 0) return { reason: 'redirected', text: 'redirected without a target' };
-    if (call.redirects >= max) return { reason: 'redirect-loop', text: `more than ${max} redirects` };
+    let set = this.redirectSets.get(call);
+    if (end.reason === 'redirected') {
+      if (end.targets.length === 0 && set === undefined) return { reason: 'redirected', text: 'redirected without a target' };
+      if (set === undefined) this.redirectSets.set(call, (set = new RedirectTargets(call.remoteUri)));
+      set.add(end.targets);
+      if (call.redirects >= max) return { reason: 'redirect-loop', text: `more than ${max} redirects` };
+    } else if (set === undefined || end.reason === 'cancelled' || end.reason === 'no-answer' || (end.status ?? 0) >= 600 || call.redirects >= max) {
+      return undefined;
+    }
+    const target = set.next();
+    if (target === undefined) return end.reason === 'redirected' ? { reason: 'redirect-loop', text: 'redirect loop: every target was tried' } : undefined;
     const media = call.media!;
-    return this.agent.call({ target: targets[0]!, offer: media.createOffer(), hooks: media });
+    return (this.lineOf.get(call) ?? this.lines.default).agent.call({ target, offer: media.createOffer(), hooks: media });
   }
 
+  /** Picks the account of a new INVITE and applies its policy before anything rings. */
   private guard(incoming: IncomingRequest): boolean {
     const req = incoming.request;
     if (req.method !== 'INVITE' || incoming.dialog !== undefined) return false;
+    const source = incoming.arrival.sourceAddress;
     this.arrivals.set(req, incoming.arrival);
+    // An INVITE with Replaces belongs to the line of the call it replaces (RFC 3891 §3).
+    const replaces = req.get(HeaderId.Replaces);
+    const replaced = replaces === undefined ? undefined : this.calls.find((c) => c.session.callId === replaces.callId);
+    const line = this.lines.attribute(req, source, replaced === undefined ? undefined : this.lineOf.get(replaced));
     const busy = this.activeCalls.length >= (this.options.maxLines ?? 2);
-    const decision = this.account?.decide(req, incoming.arrival.sourceAddress, busy);
+    const account = line.account;
+    const refused = (status: number, reason: string): void => void this.emit('refused', { from: fromOf(req), source, status, reason, account: account?.id });
+    const decision = account?.decide(req, source, busy);
     if (decision === undefined) {
       if (!busy) return false;
       this.options.stack.respond(incoming, 486);
-      this.emit('refused', { from: fromOf(req), source: incoming.arrival.sourceAddress, status: 486, reason: 'no free line' });
+      refused(486, 'no free line');
       return true;
     }
     switch (decision.kind) {
@@ -213,19 +300,20 @@ export class Phone extends EventEmitter<PhoneEvents> {
         break;
       case 'forward':
         // Call forwarding: 302 with the target (RFC 3261 §21.3.3).
-        this.options.stack.respond(incoming, 302, 'Moved Temporarily', [['Contact', `<${this.resolveTarget(decision.target) ?? decision.target}>`]]);
+        this.options.stack.respond(incoming, 302, 'Moved Temporarily', [['Contact', `<${this.resolveTarget(decision.target, account) ?? decision.target}>`]]);
         break;
     }
-    this.emit('refused', { from: fromOf(req), source: incoming.arrival.sourceAddress, status: decision.kind === 'forward' ? 302 : decision.status, reason: decision.reason });
+    refused(decision.kind === 'forward' ? 302 : decision.status, decision.reason);
     return true;
   }
 
-  private async onIncoming(c: IncomingCall): Promise<void> {
+  private async onIncoming(line: PhoneLine, c: IncomingCall): Promise<void> {
     const req = c.request;
+    const account = line.account;
     const source = this.arrivals.get(req)?.sourceAddress ?? '';
-    const decision = this.account?.decide(req, source, false);
-    const call = new Call('incoming', fromOf(req), c.session, this.callContext, this.account?.settings.aor);
-    this.adopt(call);
+    const decision = account?.decide(req, source, false);
+    const call = new Call('incoming', fromOf(req), c.session, this.callContext, account?.settings.aor);
+    this.adopt(call, line);
     let media: CallMedia;
     try {
       media = await CallMedia.open(this.mediaSettings());
@@ -252,7 +340,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
     const plan = tonePlanFor(this.options.toneRegion ?? 'us') ?? tonePlans.us;
     const waiting = this.activeCalls.some((x) => x !== call && x.state === 'active');
     if (waiting) this.playCallWaiting(plan.tones.callWaiting);
-    if (this.account?.settings.earlyMediaRingback) call.ring({ earlyMedia: toneSource(plan.tones.ringback) });
+    if (account?.settings.earlyMediaRingback) call.ring({ earlyMedia: toneSource(plan.tones.ringback) });
     else call.ring();
     this.emit('incoming', call);
     const ring = decision?.kind === 'ring' ? decision : undefined;
@@ -263,7 +351,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
       const f = ring.forwardNoAnswer;
       this.options.clock.setTimer(f.afterMs, () => {
         if (call.state !== 'ringing') return;
-        c.session.reject(302, { headers: [['Contact', `<${this.resolveTarget(f.target) ?? f.target}>`]] });
+        c.session.reject(302, { headers: [['Contact', `<${this.resolveTarget(f.target, account) ?? f.target}>`]] });
       });
     }
   }
@@ -282,14 +370,19 @@ export class Phone extends EventEmitter<PhoneEvents> {
   /** Unregisters, ends every call, stops listening. */
   async close(): Promise<void> {
     for (const c of [...this.calls]) c.hangup();
-    // Sessions stay in the agent while their BYE/CANCEL is in flight: let those finish (at most 2 s).
-    for (let waited = 0; this.agent.active.length > 0 && waited < 2000; waited += 50) {
-      await new Promise<void>((r) => this.options.clock.setTimer(50, r));
-    }
-    await this.account?.stop();
-    this.agent.close();
+    const lines = this.lines.all;
+    await this.drain(lines);
+    await Promise.all(this.accounts.map((a) => a.stop()));
+    for (const l of lines) l.agent.close();
     for (const u of this.unsubscribe.splice(0)) u();
     this.emit('closed');
+  }
+
+  /** Sessions stay in their agent while their BYE/CANCEL is in flight: lets those finish (at most 2 s). */
+  private async drain(lines: PhoneLine[]): Promise<void> {
+    for (let waited = 0; lines.some((l) => l.agent.active.length > 0) && waited < 2000; waited += 50) {
+      await new Promise<void>((r) => this.options.clock.setTimer(50, r));
+    }
   }
 }
 
