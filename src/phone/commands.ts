@@ -40,12 +40,19 @@ const onCall = (f: (phone: Phone, call: Call, args: string[]) => CommandResult |
 
 export const phoneCommands: PhoneCommand[] = [
   {
-    name: 'dial', args: ['target'], description: 'call a SIP address (or a user of the account domain)',
-    run: async (phone, [target]) => {
+    name: 'dial', args: ['target', 'account?'], description: 'call a SIP address (or a user of the account domain) from an account (id or AOR; default: the first)',
+    run: async (phone, [target, account]) => {
       if (!target) return fail('dial: a target is required');
-      const r = await phone.dial(target);
-      return typeof r === 'string' ? fail(r) : done(`calling ${r.remoteUri}`, { call: r.id });
+      const r = await phone.dial(target, account ? { account } : {});
+      return typeof r === 'string' ? fail(r) : done(`calling ${r.remoteUri}${r.account ? ` from ${r.account}` : ''}`, { call: r.id, account: r.account });
     },
+  },
+  {
+    name: 'accounts', args: [], description: 'list accounts (the first is the default) and their registration',
+    run: async (phone) => done(
+      phone.accounts.map((a) => `${a.id} ${a.settings.aor} ${a.registration?.state ?? 'not registering'}`).join('\n'),
+      phone.accounts.map((a) => ({ id: a.id, aor: a.settings.aor, registration: a.registration?.state })),
+    ),
   },
   { name: 'answer', args: ['call?'], description: 'answer a ringing call', run: onCall((_p, c) => (c.answer() ? done(`answered ${c.id}`) : fail(`${c.id} is not ringing`))) },
   {

@@ -20,13 +20,14 @@ export interface StartPhoneOptions extends Omit<PhoneOptions, 'stack' | 'clock' 
   userAgent?: string;
 }
 
-/** Starts a phone (registering when the account has a password); `phone.close()` stops it. */
+/** Starts a phone (registering every account that has a password); `phone.close()` stops it. */
 export async function startPhone(o: StartPhoneOptions = {}): Promise<Phone> {
   const host = o.host ?? '127.0.0.1';
   const clock = new SystemClock();
   const transport = createNetTransport({ framer: () => new StreamFramer(), clock });
   const stack = new SipStack({ transport, clock, capabilities: sessionCapabilities, userAgent: o.userAgent ?? 'Handset/0.1.0' });
-  const kinds: TransportKind[] = /;transport=tcp/i.test(o.account?.proxy ?? '') ? ['udp', 'tcp'] : ['udp'];
+  const proxies = [o.account, ...(o.accounts ?? [])].map((a) => a?.proxy ?? '');
+  const kinds: TransportKind[] = proxies.some((p) => /;transport=tcp/i.test(p)) ? ['udp', 'tcp'] : ['udp'];
   for (const k of kinds) {
     const r = await stack.listen({ transport: k, address: host, port: o.port ?? 0 });
     if (!r.ok) {

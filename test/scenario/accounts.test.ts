@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeDigest } from '../../src/sip/auth/index.js';
 import { HeaderId, type SipMessage } from '../../src/sip/index.js';
-import type { Call, Phone } from '../../src/phone/index.js';
+import { phoneCommands, type Call, type Phone } from '../../src/phone/index.js';
 import { MiniRegistrar } from '../unit/sip/ua/mini-registrar.js';
 import { rawPeer, type World as SessionWorld } from '../unit/sip/session/harness.js';
 import { world, nextIncoming } from './world.js';
@@ -222,3 +222,20 @@ test('3xx target set: a failing last target ends the call with its own status; m
 function firstVia(m: SipMessage): string {
   return m.headerAll(HeaderId.Via)[0]!.split(',')[0]!.trim();
 }
+
+test('command table: dial names its account; accounts lists them', async () => {
+  const w = world();
+  const phone = await w.phone('192.0.2.20', { accounts: [{ aor: 'sip:alice@192.0.2.30' }, { id: 'b', aor: 'sip:bob@192.0.2.30' }] });
+  const carol = await w.phone('192.0.2.30');
+  const run = (name: string, ...args: string[]) => phoneCommands.find((c) => c.name === name)!.run(phone, args);
+  const ringing = nextIncoming(carol);
+  const r = await run('dial', 'carol', 'b');
+  assert.equal(r.message, 'calling sip:carol@192.0.2.30 from sip:bob@192.0.2.30');
+  await w.run(100);
+  assert.equal((await ringing).remoteUri, 'sip:bob@192.0.2.30');
+  assert.equal((await run('dial', 'carol', 'nobody')).message, 'no account "nobody"');
+  assert.deepEqual((await run('accounts')).data, [
+    { id: 'sip:alice@192.0.2.30', aor: 'sip:alice@192.0.2.30', registration: undefined },
+    { id: 'b', aor: 'sip:bob@192.0.2.30', registration: undefined },
+  ]);
+});
