@@ -1,9 +1,9 @@
 // A Phone's lines: one SessionAgent per account on the shared stack (its identity, credentials,
 // outbound proxy and contact user), plus the direct line for calls with no account. Every new
 // INVITE is attributed to one line before any agent sees it; each agent takes only its own.
-import type { SipMessage } from '../sip/index.js';
+import type { IncomingRequest, SipMessage, SipStack } from '../sip/index.js';
 import { DigestClient, SessionAgent, type IncomingCall, type SessionAgentOptions } from './sip-api.js';
-import { Account, type AccountSettings } from './account.js';
+import { Account, type AccountSettings, type IncomingDecision } from './account.js';
 
 export interface PhoneLine {
   /** undefined: the direct line (From sip:handset@<our address>, no registration). */
@@ -96,5 +96,31 @@ export class AccountLines {
     const line: PhoneLine = { account, agent: new SessionAgent(options) };
     line.agent.onIncoming((c) => this.incoming(line, c));
     return line;
+  }
+}
+
+/**
+ * Answers a new INVITE that its account's policy (or, with no account, a full phone) refuses:
+ * 403 / 486 / 603, or 302 to the forwarding target (RFC 3261 §21.3.3). Gives the status and why,
+ * or undefined when the call may ring.
+ */
+export function refuseByPolicy(
+  stack: SipStack, incoming: IncomingRequest, decision: IncomingDecision | undefined, busy: boolean, resolve: (target: string) => string,
+): { status: number; reason: string } | undefined {
+  if (decision === undefined) {
+    if (!busy) return undefined;
+    stack.respond(incoming, 486);
+    return { status: 486, reason: 'no free line' };
+  }
+  switch (decision.kind) {
+    case 'ring':
+      return undefined;
+    case 'refuse':
+    case 'reject':
+      stack.respond(incoming, decision.status);
+      return { status: decision.status, reason: decision.reason };
+    case 'forward':
+      stack.respond(incoming, 302, 'Moved Temporarily', [['Contact', `<${resolve(decision.target)}>`]]);
+      return { status: 302, reason: decision.reason };
   }
 }

@@ -13,8 +13,8 @@ import type { IncomingCall, InviteSession, PrackMode, SessionAgent, SessionAgent
 import { CallMedia, type MediaSettings } from './call-media.js';
 import { Call, type CallContext } from './call.js';
 import type { Account, AccountSettings } from './account.js';
-import { AccountLines, type PhoneLine } from './account-lines.js';
-import { RedirectTargets } from './redirect-targets.js';
+import { AccountLines, refuseByPolicy, type PhoneLine } from './account-lines.js';
+import { nextRedirect, type RedirectTargets } from './redirect-targets.js';
 import { CallHistory } from './call-history.js';
 import { startRecording, stopRecording } from './recording.js';
 import { followRefer, type ReferPolicy } from './transfer.js';
@@ -248,27 +248,12 @@ export class Phone extends EventEmitter<PhoneEvents> {
     this.emit('call', call);
   }
 
-  /**
-   * RFC 3261 §8.1.3.4 / §16.6: every Contact of every 3xx goes into the call's target set; they
-   * are tried in q order, the next one when a target fails (but not after a 6xx, a CANCEL or the
-   * no-answer limit); a URI is tried once (loop detection), at most `maxRedirects` attempts.
-   */
+  /** The next attempt after an unanswered one (redirect-targets.ts), on the call's line. */
   private followRedirect(call: Call, end: Extract<SessionEvent, { type: 'ended' }>): InviteSession | { reason: 'redirected' | 'redirect-loop'; text: string } | undefined {
-    if (call.direction !== 'outgoing') return undefined;
-    const max = this.options.maxRedirects ?? 5;
-    let set = this.redirectSets.get(call);
-    if (end.reason === 'redirected') {
-      if (end.targets.length === 0 && set === undefined) return { reason: 'redirected', text: 'redirected without a target' };
-      if (set === undefined) this.redirectSets.set(call, (set = new RedirectTargets(call.remoteUri)));
-      set.add(end.targets);
-      if (call.redirects >= max) return { reason: 'redirect-loop', text: `more than ${max} redirects` };
-    } else if (set === undefined || end.reason === 'cancelled' || end.reason === 'no-answer' || (end.status ?? 0) >= 600 || call.redirects >= max) {
-      return undefined;
-    }
-    const target = set.next();
-    if (target === undefined) return end.reason === 'redirected' ? { reason: 'redirect-loop', text: 'redirect loop: every target was tried' } : undefined;
+    const next = nextRedirect(this.redirectSets, call, end, this.options.maxRedirects ?? 5);
+    if (next === undefined || 'reason' in next) return next;
     const media = call.media!;
-    return (this.lineOf.get(call) ?? this.lines.default).agent.call({ target, offer: media.createOffer(), hooks: media });
+    return (this.lineOf.get(call) ?? this.lines.default).agent.call({ target: next.target, offer: media.createOffer(), hooks: media });
   }
 
   /** Picks the account of a new INVITE and applies its policy before anything rings. */
@@ -283,27 +268,9 @@ export class Phone extends EventEmitter<PhoneEvents> {
     const line = this.lines.attribute(req, source, replaced === undefined ? undefined : this.lineOf.get(replaced));
     const busy = this.activeCalls.length >= (this.options.maxLines ?? 2);
     const account = line.account;
-    const refused = (status: number, reason: string): void => void this.emit('refused', { from: fromOf(req), source, status, reason, account: account?.id });
-    const decision = account?.decide(req, source, busy);
-    if (decision === undefined) {
-      if (!busy) return false;
-      this.options.stack.respond(incoming, 486);
-      refused(486, 'no free line');
-      return true;
-    }
-    switch (decision.kind) {
-      case 'ring':
-        return false;
-      case 'refuse':
-      case 'reject':
-        this.options.stack.respond(incoming, decision.status);
-        break;
-      case 'forward':
-        // Call forwarding: 302 with the target (RFC 3261 §21.3.3).
-        this.options.stack.respond(incoming, 302, 'Moved Temporarily', [['Contact', `<${this.resolveTarget(decision.target, account) ?? decision.target}>`]]);
-        break;
-    }
-    refused(decision.kind === 'forward' ? 302 : decision.status, decision.reason);
+    const refusal = refuseByPolicy(this.options.stack, incoming, account?.decide(req, source, busy), busy, (t) => this.resolveTarget(t, account) ?? t);
+    if (refusal === undefined) return false;
+    this.emit('refused', { from: fromOf(req), source, ...refusal, account: account?.id });
     return true;
   }
 
