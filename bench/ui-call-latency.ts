@@ -8,14 +8,15 @@
 //     stamped as it is sent; the playback worklet stamps the moment it renders the onset.
 // Both sides stamp performance.timeOrigin + performance.now() (one machine, one wall clock).
 // Stages in between are stamped in the engine's process: the microphone frame parsed by the
-// engine, the call's pump handing the received frame to its sinks, the speaker frame sent to the page.
+// engine, the call's pump handing the received frame to its sinks, the speaker frame sent to the
+// page (each plus the onset's place in its frame, so the stages add up).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { PhoneHandsetEngine } from '../src/app/phone-engine.js';
 import { createWsUpgrade } from '../src/app/ws-upgrade.js';
 import { startPhone, type Call } from '../src/phone/index.js';
-import { AUDIO_FRAME_SAMPLES, parseAudioFrame, type SocketChannel } from '../src/ui/index.js';
+import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, parseAudioFrame, type SocketChannel } from '../src/ui/index.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir } from '../test/browser/support/chromium.js';
 import { findBinary, removeTempDir } from '../test/support/peers/env.js';
 import { startSippUas } from '../test/support/peers/sipp.js';
@@ -31,7 +32,7 @@ export const TARGET_MS = 40;
 /** The page's latency hooks (src/ui/web/main.ts, audio-path.ts). */
 interface MarkerHooks {
   latencyMarkers(everyFrames: number): void;
-  latency(): { markersCaptured: number[]; markersRendered: { renderedAt: number; outputAt: number }[] };
+  latency(): { engineToRendered: number[]; markersCaptured: number[]; markersRendered: { renderedAt: number; outputAt: number }[] };
   readTap(): Promise<{ underruns: number }>;
 }
 type MarkerPage = { handsetTest: MarkerHooks };
@@ -39,6 +40,8 @@ type MarkerPage = { handsetTest: MarkerHooks };
 /** Engine-side stamps of the markers (wall-clock ms). */
 interface EngineStamps {
   micIn: number[];
+  /** Every microphone frame's arrival (each one ticks the call's pump). */
+  frames: number[];
   pumpOut: number[];
   speakerOut: number[];
 }
@@ -52,7 +55,9 @@ function observingUpgrade(stamps: EngineStamps): (req: IncomingMessage, socket: 
     const speakerOnsets = new OnsetDetector(8000, 1600);
     const watch = (data: Uint8Array, onsets: OnsetDetector, into: number[]): void => {
       const f = parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES);
-      if (f.ok && onsets.feed(f.value.samples) >= 0) into.push(wallNow());
+      const onset = f.ok ? onsets.feed(f.value.samples) : -1;
+      // A frame plays over 20 ms from its stamp: an onset inside it is due that much later.
+      if (onset >= 0) into.push(wallNow() + (onset * 1000) / AUDIO_SAMPLE_RATE);
     };
     return {
       get bufferedAmount() {
@@ -66,7 +71,10 @@ function observingUpgrade(stamps: EngineStamps): (req: IncomingMessage, socket: 
       onClose: (l) => channel.onClose(l),
       onMessage: (listener) => channel.onMessage((data, binary) => {
         // Stamped before the engine runs on the frame (its RTP goes out within this call).
-        if (binary) watch(data, micOnsets, stamps.micIn);
+        if (binary) {
+          stamps.frames.push(wallNow());
+          watch(data, micOnsets, stamps.micIn);
+        }
         listener(data, binary);
       }),
     };
@@ -90,7 +98,7 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
   if (missing !== undefined) return missing;
   buildUi();
   const dir = tempDir('bench-call');
-  const stamps: EngineStamps = { micIn: [], pumpOut: [], speakerOut: [] };
+  const stamps: EngineStamps = { micIn: [], frames: [], pumpOut: [], speakerOut: [] };
   const endpoint = await startRtpMarkerEndpoint();
   const sipp = await startSippUas({ xml: SIPP_MEDIA_UAS }, { keys: { rtp_port: endpoint.port }, calls: 1, timeoutS: 90 });
   const phone = await startPhone({ host: '127.0.0.1' });
@@ -105,18 +113,30 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     await until('the call is active', () => phone.activeCalls[0]?.state === 'active');
     const call: Call = phone.activeCalls[0]!;
     const pumpOnsets = new OnsetDetector(4000, 800);
-    const stopListening = call.listen({ write: (frame) => pumpOnsets.feed(frame) >= 0 && stamps.pumpOut.push(wallNow()) });
+    const stopListening = call.listen({
+      write: (frame, rate) => {
+        const onset = pumpOnsets.feed(frame);
+        if (onset >= 0) stamps.pumpOut.push(wallNow() + (onset * 1000) / rate);
+      },
+    });
     await until('RTP from the phone', () => endpoint.received() > 10);
     endpoint.startSending(MARKER_EVERY);
     // Let capture, both jitter buffers and the first bursts settle, then measure a clean window.
     await sleep(2000);
     const sendFrom = endpoint.markersSent.length;
-    await page.evaluate((n) => (globalThis as unknown as MarkerPage).handsetTest.latencyMarkers(n), MARKER_EVERY);
+    const underrunsBefore = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns;
+    const jbBefore = { ...call.stream?.getStats().jitter };
+    await page.evaluate((n) => {
+      const h = (globalThis as unknown as MarkerPage).handsetTest;
+      h.latency().engineToRendered.splice(0);
+      h.latencyMarkers(n);
+    }, MARKER_EVERY);
+    const framesFrom = stamps.frames.length;
     await sleep(MEASURE_MS);
     await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latencyMarkers(0));
     await sleep(500);
     const pageLog = await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latency());
-    const underruns = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns;
+    const underruns = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns - underrunsBefore;
     const jb = call.stream?.getStats().jitter;
     const queues = engine.audioQueueDelayMs();
     stopListening();
@@ -131,6 +151,11 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     const w = PAIR_WINDOW_MS;
     const captureToRtp = pairDelays(captured, arrived, w);
     const rtpToRendered = pairDelays(sent, rendered, w);
+    const frames = stamps.frames.slice(framesFrom);
+    const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
+    // The call's pump runs when a microphone frame arrives: a packet waits at least for the next one.
+    const nextTick = sent.map((t) => (frames.find((f) => f >= t) ?? t) - t);
+    const delta = (k: 'underrunFrames' | 'concealedFrames' | 'acceleratedMs' | 'expandedMs'): string => (jb === undefined ? '-' : (jb[k] - (jbBefore[k] ?? 0)).toFixed(0));
     const onsetIndex = endpoint.markersArrived.map((m) => m.index);
     const verdict = (xs: number[]): string => (xs.length === 0 ? 'NOT MEASURED' : quantile(xs, 0.95) <= TARGET_MS ? `meets the ${TARGET_MS} ms target (p95)` : `MISSES the ${TARGET_MS} ms target (p95 ${quantile(xs, 0.95).toFixed(1)} ms)`);
     const lines = [
@@ -141,10 +166,14 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
       `  marker onset at sample ${onsetIndex.length === 0 ? '-' : `${Math.min(...onsetIndex)}–${Math.max(...onsetIndex)}`} of its packet (0: page frames and RTP packets aligned)`,
       latencySummary('RTP received → rendered', rtpToRendered, 'markers'),
       latencySummary('  RTP → out of the call\'s pump', pairDelays(sent, stamps.pumpOut, w), 'markers'),
+      latencySummary('    of which RTP → next pump tick', nextTick, 'markers'),
       latencySummary('  pump → speaker frame sent', pairDelays(stamps.pumpOut, stamps.speakerOut, w), 'markers'),
       latencySummary('  speaker frame → rendered', pairDelays(stamps.speakerOut, rendered, w), 'markers'),
+      latencySummary('    every frame: engine → rendering', pageLog.engineToRendered, 'frames'),
+      latencySummary('  microphone frame spacing', gaps, 'gaps'),
       latencySummary('  (RTP → output device)', pairDelays(sent, output, w + 100), 'markers'),
-      `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms; engine queues (mean): microphone ${queues?.mic.toFixed(1) ?? '-'} ms, speaker ${queues?.speaker.toFixed(1) ?? '-'} ms; page playback underruns ${underruns}`,
+      `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms, excess ${jb?.excessDelayMs.toFixed(0) ?? '-'} ms; while measuring ${delta('underrunFrames')} underrun and ${delta('concealedFrames')} concealed frames, ${delta('acceleratedMs')} ms accelerated, ${delta('expandedMs')} ms expanded`,
+      `  engine queues (mean): microphone ${queues?.mic.toFixed(1) ?? '-'} ms, speaker ${queues?.speaker.toFixed(1) ?? '-'} ms; page playback underruns while measuring ${underruns}`,
       `  markers: ${captured.length} captured, ${arrived.length} arrived; ${sent.length} sent, ${rendered.length} rendered`,
       `capture → RTP sent:      ${verdict(captureToRtp)}`,
       `RTP received → rendered: ${verdict(rtpToRendered)}`,

@@ -1,16 +1,21 @@
-// Speaker side: a small jitter buffer of engine frames (about 40 ms before playing starts, since
-// worklet frames arrive in 10/20/30 ms bursts), mixed with the page's local sounds (keypad tones,
-// ringtone) that arrive on the node's input. A test tap can copy out everything rendered.
+// Speaker side: a small jitter buffer of engine frames, mixed with the page's local sounds
+// (keypad tones, ringtone) that arrive on the node's input. A test tap can copy out everything rendered.
 // Latency test hook (off unless the page asks, see AudioPath.setLatencyMarkers): the start of a
 // loud burst after a quiet stretch in the engine's audio is reported with the wall clock of the
 // moment it is rendered, so the benchmark can time a marker it sent in RTP.
-const PREBUFFER = 640; // 40 ms at 16 kHz
+//
+// How deep the buffer must be: the engine answers each microphone frame with one speaker frame,
+// so frames arrive one round trip after the capture worklet posted the microphone frame, in the
+// pattern the render quanta (8 ms at 16 kHz) cut 20 ms frames into (16/24 ms apart, more when the
+// audio thread runs quanta in bursts). Playing starts at PREBUFFER; input and output then run on
+// the same sound-card clock, so whatever the queue never falls below over a window is surplus
+// delay: all but KEEP of it is skipped, with a short crossfade so the cut does not click.
+const PREBUFFER = 480; // 30 ms at 16 kHz: start (and restart after an underrun) here
+const KEEP = 160; // 10 ms: the least left queued between frames, against round-trip jitter
 const MAX_QUEUED = 2560; // 160 ms: beyond this the oldest audio is dropped to bound the delay
-// Input and output run on the same sound-card clock, so a backlog (a start-up burst, a stall)
-// would otherwise stay forever: when the queue never fell below SHRINK_ABOVE for a whole
-// window, one frame is dropped.
-const WINDOW = 8000; // 0.5 s
-const SHRINK_ABOVE = 480; // 30 ms
+const WINDOW = 8000; // 0.5 s over which the lowest queue depth is watched
+const MIN_SKIP = 32; // 2 ms: smaller surpluses are left alone
+const FADE = 32; // 2 ms crossfade across a skip
 /** Marker onset: a sample above this level after at least ONSET_QUIET quiet samples. */
 const ONSET_LEVEL = 8000;
 const ONSET_QUIET = 1600; // 100 ms
@@ -33,7 +38,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   private underruns = 0;
   private windowLeft = WINDOW;
   private windowMin = Infinity;
-  private dropped = 0;
+  /** Samples skipped to trim a standing surplus. */
+  private skipped = 0;
+  /** The samples a skip jumped over, faded out under the samples after it. */
+  private fadeOut = new Int16Array(FADE);
+  private fadeAt = FADE;
   private markers = false;
   private quiet = 0;
 
@@ -49,12 +58,13 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       else if (m.type === 'markers') this.markers = m.on === true;
       else if (m.type === 'tap-start') this.tap = [];
       else if (m.type === 'tap-read') {
-        this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns, dropped: this.dropped });
+        this.port.postMessage({ type: 'tap', chunks: this.tap ?? [], underruns: this.underruns, skipped: this.skipped });
         this.tap = [];
       } else if (m.type === 'reset') {
         this.queue = [];
         this.queued = 0;
         this.playing = false;
+        this.fadeAt = FADE;
       }
     };
   }
@@ -73,7 +83,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
           this.underruns++;
         } else {
           if (f.read === 0) this.port.postMessage({ type: 'rendering', sequence: f.sequence, contextTime: currentTime + i / sampleRate });
-          const v = f.samples[f.read++]!;
+          let v = f.samples[f.read++]!;
+          if (this.fadeAt < FADE) {
+            const w = (this.fadeAt + 1) / (FADE + 1);
+            v = Math.round(this.fadeOut[this.fadeAt++]! * (1 - w) + v * w);
+          }
           if (this.markers) this.watchMarker(v, i);
           s = v / 0x8000;
           this.queued--;
@@ -101,13 +115,29 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.windowMin = Math.min(this.windowMin, this.queued);
     this.windowLeft -= rendered;
     if (this.windowLeft > 0) return;
-    // Drop a whole waiting frame (not the one playing) when the cushion was always too deep.
-    if (this.windowMin > SHRINK_ABOVE && this.queue.length > 1) {
-      this.queued -= this.queue.splice(1, 1)[0]!.samples.length;
-      this.dropped++;
-    }
+    const surplus = this.windowMin - KEEP;
+    if (surplus >= MIN_SKIP && this.fadeAt === FADE) this.skip(surplus);
     this.windowLeft = WINDOW;
     this.windowMin = Infinity;
+  }
+
+  /** Skips `n` queued samples (fewer than are queued); the next FADE samples fade in over the skipped ones. */
+  private skip(n: number): void {
+    this.take(this.fadeOut, FADE);
+    this.take(undefined, n - FADE);
+    this.fadeAt = 0;
+    this.skipped += n;
+  }
+
+  /** Consumes `n` samples from the queue, copying them to `into` when given. */
+  private take(into: Int16Array | undefined, n: number): void {
+    for (let k = 0; k < n; k++) {
+      const f = this.queue[0]!;
+      if (into !== undefined) into[k] = f.samples[f.read]!;
+      f.read++;
+      this.queued--;
+      if (f.read === f.samples.length) this.queue.shift();
+    }
   }
 }
 
