@@ -239,3 +239,27 @@ test('command table: dial names its account; accounts lists them', async () => {
     { id: 'b', aor: 'sip:bob@192.0.2.30', registration: undefined },
   ]);
 });
+
+test('removing an account ends its calls and stops its registration; its INVITEs then fall to the default account', async () => {
+  const w = world();
+  const regB = await registrar(w, '192.0.2.2', 'b.example', { bob: 'pw-b' });
+  const phone = await w.phone('192.0.2.20', {
+    accounts: [{ aor: 'sip:alice@192.0.2.20', directCalls: true }, { aor: 'sip:bob@b.example', password: 'pw-b', proxy: 'sip:192.0.2.2:5070' }],
+  });
+  await w.run(500);
+  assert.equal(regB.bindings.size, 1);
+  const proxyB = await w.phone('192.0.2.2');
+  const rings = nextIncoming(phone);
+  const toBob = await dial(proxyB, 'sip:bob@192.0.2.20');
+  await w.run(100);
+  assert.equal((await rings).account, 'sip:bob@b.example');
+  const removed = phone.removeAccount('sip:bob@b.example');
+  await w.run(500);
+  assert.equal(await removed, true);
+  assert.equal(toBob.state, 'ended');
+  assert.equal(regB.bindings.size, 0, 'unregistered');
+  const next = nextIncoming(phone);
+  await dial(proxyB, 'sip:bob@192.0.2.20');
+  await w.run(100);
+  assert.equal((await next).account, 'sip:alice@192.0.2.20', 'no account of that name any more: the default one takes it');
+});
