@@ -28,4 +28,5 @@ export { normalizeFingerprint } from './connect.js';
 export { normalizeAddress } from './endpoint.js';
 export { systemResolver, type DnsResolver, type NaptrRecord, type SrvRecord } from './dns-resolver.js';
 export { resolveSipTargets, targetDestination, orderSrv, defaultPort, type SipTargetQuery, type ServerTarget, type LocateOptions } from './server-location.js';
+export { numericFirstLookup } from './numeric-lookup.js';
 export { TargetList, failoverReasonForStatus, type FailoverReason } from './target-list.js';

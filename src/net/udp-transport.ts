@@ -5,6 +5,7 @@ import { err, ok, type Clock, type Result } from '../util/index.js';
 import { endpoint, familyOf } from './endpoint.js';
 import { fromNodeError, invalidArgument, netError, type NetError } from './errors.js';
 import { KeepAliveTimer } from './keep-alive.js';
+import { numericFirstLookup } from './numeric-lookup.js';
 import type { Destination, Endpoint, KeepAliveHandle, KeepAliveOptions, ListenSpec, SendInfo, TransportEvent } from './types.js';
 
 const KEEPALIVE_DEFAULT = Buffer.from('\r\n\r\n');
@@ -34,7 +35,7 @@ export class UdpTransport {
   listen(spec: ListenSpec): Promise<Result<Endpoint, NetError>> {
     const what = `listening on udp ${spec.address} port ${spec.port}`;
     const v6 = familyOf(spec.address) === 'IPv6';
-    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, lookup: numericFirstLookup });
     return new Promise((resolve) => {
       const onError = (e: Error): void => {
         socket.close();

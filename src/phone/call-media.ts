@@ -1,5 +1,8 @@
 // One call's media: SDP offer/answer (sdp/) on one side, the MediaStream (media/) on the other.
 // The RTP port is bound before any SDP is made, so the session's synchronous hooks can answer.
+// The stream for an answer we give is built after the response carrying it has left (a
+// microtask later, or when first asked for): building it and sending the first frame would
+// otherwise delay the 200 (or 183) by as long again as making the answer.
 import type { Clock } from '../util/index.js';
 import {
   applyAnswer, createAnswer, createOffer, holdDirection, parseSdp, serializeSdp,
@@ -32,7 +35,6 @@ const keysOf = (m: NegotiatedMedia): string => (m.srtp ? `${m.srtp.suite}/${m.sr
 export type MediaOutcome = { ok: true; media: NegotiatedMedia } | { ok: false; reason: string };
 
 export class CallMedia implements OfferAnswerHooks {
-  stream: MediaStream | undefined;
   negotiated: NegotiatedMedia | undefined;
   /** We hold (RFC 6337: sendonly, or inactive when the peer holds too). */
   localHold = false;
@@ -43,11 +45,24 @@ export class CallMedia implements OfferAnswerHooks {
   /** Our offer waiting for its answer. */
   private pendingOffer: SessionDescription | undefined;
   private readonly listeners = new Set<(m: NegotiatedMedia) => void>();
+  private built: MediaStream | undefined;
+  /** The negotiation `built` follows (set or direction moved). */
+  private builtFor: NegotiatedMedia | undefined;
+  /** `negotiated` is newer than the stream (an answer we gave, built after it was sent). */
+  private stale = false;
+  /** Listeners not yet told of `negotiated`. */
+  private untold = false;
 
   private constructor(readonly settings: MediaSettings, readonly port: DatagramPort) {}
 
   static async open(settings: MediaSettings): Promise<CallMedia> {
     return new CallMedia(settings, await settings.bindPort(settings.address));
+  }
+
+  /** The stream of the current negotiation (undefined without a usable codec or port). */
+  get stream(): MediaStream | undefined {
+    this.settle();
+    return this.built;
   }
 
   /** Called whenever a negotiation took effect (new stream, direction change). */
@@ -91,7 +106,7 @@ export class CallMedia implements OfferAnswerHooks {
     if (!r.ok) return undefined;
     this.lastLocal = r.value.answer;
     this.pendingOffer = undefined;
-    this.apply(r.value.negotiation.audio);
+    this.apply(r.value.negotiation.audio, true);
     return body(r.value.answer);
   }
 
@@ -126,19 +141,37 @@ export class CallMedia implements OfferAnswerHooks {
     return { ok: true, media: r.value.audio };
   }
 
-  /** The stream (re)built for a negotiation; the same one kept when only the direction moved. */
-  private apply(m: NegotiatedMedia): void {
+  /** A negotiation took effect: its stream now, or (`later`: an answer about to be sent) after this turn. */
+  private apply(m: NegotiatedMedia, later = false): void {
     if (m.remoteHold !== undefined) this.remoteHold = m.remoteHold;
-    const before = this.negotiated;
     this.negotiated = m;
-    const same = before !== undefined && this.stream !== undefined && before.remoteAddress === m.remoteAddress && before.remotePort === m.remotePort &&
+    this.stale = true;
+    this.untold = true;
+    if (!later) return this.tell();
+    queueMicrotask(() => this.tell());
+  }
+
+  private tell(): void {
+    this.settle();
+    if (!this.untold || this.negotiated === undefined) return;
+    this.untold = false;
+    for (const l of [...this.listeners]) l(this.negotiated);
+  }
+
+  /** The stream (re)built for the negotiation; the same one kept when only the direction moved. */
+  private settle(): void {
+    const m = this.negotiated;
+    if (!this.stale || m === undefined) return;
+    this.stale = false;
+    const before = this.builtFor;
+    this.builtFor = m;
+    const same = before !== undefined && this.built !== undefined && before.remoteAddress === m.remoteAddress && before.remotePort === m.remotePort &&
       before.send.payloadType === m.send.payloadType && before.send.encoding === m.send.encoding && keysOf(before) === keysOf(m);
-    if (same) this.stream!.setDirection(m.direction as MediaDirection);
+    if (same) this.built!.setDirection(m.direction as MediaDirection);
     else {
-      this.stream?.close();
-      this.stream = this.buildStream(m);
+      this.built?.close();
+      this.built = this.buildStream(m);
     }
-    for (const l of [...this.listeners]) l(m);
   }
 
   private buildStream(m: NegotiatedMedia): MediaStream | undefined {
@@ -187,8 +220,10 @@ export class CallMedia implements OfferAnswerHooks {
   }
 
   close(): void {
-    this.stream?.close();
-    this.stream = undefined;
+    this.stale = false;
+    this.untold = false;
+    this.built?.close();
+    this.built = undefined;
     this.port.close();
   }
 }
