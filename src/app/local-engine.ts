@@ -185,6 +185,11 @@ export class LocalHandsetEngine implements HandsetEngine {
     return { ok: true, value: this.echo.view.id };
   }
 
+  /** Settings that come from the phone's own options (codecs, SRTP, the account's transport). */
+  adoptSettings(s: Partial<HandsetSettings>): void {
+    this.emit({ settings: { ...this.state.settings, ...s } });
+  }
+
   private setSettings(a: Readonly<Record<string, unknown>>): EngineCommandResult {
     const next = applySettings(this.state.settings, a);
     if ('ok' in next) return next;

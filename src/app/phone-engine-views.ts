@@ -1,7 +1,7 @@
 // What the page renders, read off the Phone: calls as CallView, history rows, the account and
 // RTP statistics. Pure functions of the phone's objects (plus what the engine noted from events).
-import type { Call, HistoryRow as PhoneHistoryRow, Phone } from '../phone/index.js';
-import type { AccountView, CallView, ContactView, HistoryRow, RegistrationStatus, RtpStatsView } from '../ui/index.js';
+import type { Call, HistoryRow as PhoneHistoryRow, Phone, TracedDialog } from '../phone/index.js';
+import type { AccountView, CallView, ContactView, HistoryRow, LadderEntry, RegistrationStatus, RtpStatsView } from '../ui/index.js';
 
 /** What the engine learnt from a call's events. */
 export interface CallNotes {
@@ -71,6 +71,17 @@ export function accountViews(phone: Phone, registration: RegistrationStatus, det
     id: 'account-1', aor: a.settings.aor, displayName: '', transport: a.transport ?? 'udp',
     registration: a.settings.password === undefined ? 'unregistered' : registration, detail,
   }];
+}
+
+/** The recent dialogs' messages, dialog after dialog (least recently active first). */
+export function ladderView(dialogs: readonly TracedDialog[]): LadderEntry[] {
+  const out: LadderEntry[] = [];
+  for (const d of dialogs) {
+    for (const m of d.messages) {
+      out.push({ at: m.at, direction: m.direction === 'out' ? 'sent' : 'received', peer: m.remote, transport: m.transport, summary: m.firstLine, callId: m.callId, cseq: m.cseq });
+    }
+  }
+  return out;
 }
 
 export function rtpViews(calls: readonly Call[]): RtpStatsView[] {

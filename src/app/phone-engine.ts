@@ -2,7 +2,7 @@
 // state is read off the phone's calls, history and registration, and the page's audio is joined
 // to the live call (phone-engine-audio.ts). The echo test, settings and contacts are the local
 // engine's (LocalHandsetEngine), which this one wraps instead of repeating.
-import type { AccountSettings, Call, Phone } from '../phone/index.js';
+import { SipTrace, type AccountSettings, type Call, type Phone } from '../phone/index.js';
 import type {
   AudioSession, EngineCommand, EngineCommandResult, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta, RegistrationStatus,
 } from '../ui/index.js';
@@ -11,7 +11,8 @@ import { LocalHandsetEngine } from './local-engine.js';
 import { checkAccount } from './local-engine-commands.js';
 import { PhoneEngineCommands } from './phone-engine-commands.js';
 import { CallAudioBridge } from './phone-engine-audio.js';
-import { accountViews, callView, historyView, rtpViews, type CallNotes } from './phone-engine-views.js';
+import { accountViews, callView, historyView, ladderView, rtpViews, type CallNotes } from './phone-engine-views.js';
+import { accountOverTransport, applyMediaSettings, settingsOfPhone } from './phone-settings.js';
 
 export interface PhoneEngineOptions {
   phone: Phone;
@@ -42,10 +43,17 @@ export class PhoneHandsetEngine implements HandsetEngine {
   private statsTimer: NodeJS.Timeout | undefined;
   /** The audio session that last sent a microphone frame (the headset in use). */
   private headset: CallAudioBridge | undefined;
+  /** The current phone's recent SIP dialogs (the diagnostics ladder). */
+  private trace!: SipTrace;
+  private ladderTimer: NodeJS.Timeout | undefined;
+  /** A transport change waits for the calls to end (it replaces the phone). */
+  private transportPending = false;
 
   constructor(private readonly options: PhoneEngineOptions) {
     this.phone = options.phone;
     this.local = new LocalHandsetEngine(options.now);
+    // The settings start from what the phone does (its --codecs, --srtp, the account's transport).
+    this.local.adoptSettings(settingsOfPhone(this.phone));
     this.unsubscribe.push(this.local.onChange((d) => this.forwardLocal(d)));
     this.bindPhone();
     const interval = options.statsIntervalMs ?? 1000;
@@ -79,7 +87,9 @@ export class PhoneHandsetEngine implements HandsetEngine {
     phone.on('call', onCall);
     phone.on('incoming', onIncoming);
     phone.on('registration', onRegistration);
-    this.phoneUnsubscribe = [() => phone.off('call', onCall), () => phone.off('incoming', onIncoming), () => phone.off('registration', onRegistration)];
+    const trace = (this.trace = new SipTrace(phone.options.stack));
+    trace.onChange(() => this.scheduleLadder());
+    this.phoneUnsubscribe = [() => phone.off('call', onCall), () => phone.off('incoming', onIncoming), () => phone.off('registration', onRegistration), () => trace.close()];
     this.applySettings(this.local.snapshot().settings);
   }
 
@@ -98,16 +108,41 @@ export class PhoneHandsetEngine implements HandsetEngine {
     if (proxy !== undefined && transport !== undefined && transport !== 'udp' && !/;transport=/i.test(proxy)) proxy = `${proxy};transport=${transport}`;
     const account: AccountSettings = { aor: a['aor'] as string, password: a['password'] as string, directCalls: proxy === undefined };
     if (proxy !== undefined) account.proxy = proxy;
+    const r = await this.replacePhone(account);
+    return r.ok ? { ok: true, value: 'account-1' } : { ok: false, error: `account-add: ${r.error}` };
+  }
+
+  /** A new phone with `account` (through `switchAccount`); the page's settings carry over. */
+  private async replacePhone(account: AccountSettings): Promise<EngineCommandResult> {
     for (const u of this.phoneUnsubscribe.splice(0)) u();
     try {
-      this.phone = await this.options.switchAccount(account);
+      this.phone = await this.options.switchAccount!(account);
     } catch (e) {
       this.bindPhone();
-      return { ok: false, error: `account-add: ${(e as Error).message}` };
+      return { ok: false, error: (e as Error).message };
     }
+    this.local.adoptSettings({ transport: this.phone.account?.transport ?? 'udp' });
     this.bindPhone();
-    this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail), calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts) });
-    return { ok: true, value: 'account-1' };
+    this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail), calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts), ladder: ladderView(this.trace.dialogs()) });
+    return { ok: true };
+  }
+
+  /** Settings' transport: the account registers over it (a new phone), once no call is up. */
+  private switchTransport(transport: HandsetSettings['transport']): void {
+    const account = accountOverTransport(this.phone, transport);
+    if (account === undefined || this.options.switchAccount === undefined) return;
+    this.transportPending = this.phone.activeCalls.length > 0;
+    if (!this.transportPending) void this.replacePhone(account);
+  }
+
+  private scheduleLadder(): void {
+    if (this.ladderTimer !== undefined) return;
+    // Messages come in bursts (INVITE, 100, 180, 200, ACK): one delta per burst.
+    this.ladderTimer = setTimeout(() => {
+      this.ladderTimer = undefined;
+      this.emit({ ladder: ladderView(this.trace.dialogs()) });
+    }, 100);
+    this.ladderTimer.unref();
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -119,6 +154,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
       accounts: accountViews(this.phone, this.registration, this.registrationDetail),
       calls: this.callViews(),
       history: historyView(this.phone.history.rows, contacts),
+      ladder: ladderView(this.trace.dialogs()),
       rtp: rtpViews(this.phone.activeCalls),
       features: { calls: true, accounts: true, history: true, contacts: true, messages: false, diagnostics: true, echoTest: true },
     };
@@ -169,7 +205,10 @@ export class PhoneHandsetEngine implements HandsetEngine {
     });
     call.once('ended', () => {
       // The phone drops the call from its list in its own 'ended' listener: read the list after it.
-      queueMicrotask(() => this.emit({ calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts), rtp: rtpViews(this.phone.activeCalls) }));
+      queueMicrotask(() => {
+        this.emit({ calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts), rtp: rtpViews(this.phone.activeCalls) });
+        if (this.transportPending && this.phone.activeCalls.length === 0) this.switchTransport(this.local.snapshot().settings.transport);
+      });
     });
     this.emit({ calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts) });
   }
@@ -196,8 +235,13 @@ export class PhoneHandsetEngine implements HandsetEngine {
     this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail) });
   }
 
-  /** DND, auto-answer and forwarding act through the account's settings (read per INVITE). */
+  /**
+   * Codec order and SRTP act on the next call's offer; the transport re-registers. DND,
+   * auto-answer and forwarding act through the account's settings (read per INVITE).
+   */
   private applySettings(s: HandsetSettings): void {
+    applyMediaSettings(this.phone, s);
+    this.switchTransport(s.transport);
     const a = this.phone.account?.settings;
     if (a === undefined) return;
     a.dnd = s.dnd ? 486 : false;
@@ -254,6 +298,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
 
   async close(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.ladderTimer) clearTimeout(this.ladderTimer);
     for (const u of [...this.unsubscribe.splice(0), ...this.phoneUnsubscribe.splice(0)]) u();
     this.listeners.clear();
     await this.local.close();

@@ -90,12 +90,20 @@ export interface HandsetSettings {
   readonly transport: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 }
 
+/** One SIP message of a recent dialog (the diagnostics ladder); no headers beyond these. */
 export interface LadderEntry {
+  /** Epoch ms. */
   readonly at: number;
   readonly direction: 'sent' | 'received';
+  /** The other end: address:port. */
   readonly peer: string;
+  readonly transport: string;
   /** Request method or status line, e.g. "INVITE" or "180 Ringing". */
   readonly summary: string;
+  /** Rows with one Call-ID are one dialog's ladder. */
+  readonly callId: string;
+  /** e.g. "1 INVITE". */
+  readonly cseq: string;
 }
 
 export interface RtpStatsView {
