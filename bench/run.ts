@@ -12,7 +12,6 @@ const benchmarks: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'sip-transactions', load: () => import('./sip-transactions.js') },
   { name: 'sip-register', load: () => import('./sip-register.js') },
   { name: 'ui-latency', load: () => import('./ui-latency.js') },
-  { name: 'ui-call-latency', load: () => import('./ui-call-latency.js') },
   { name: 'calls', load: () => import('./calls.js') },
   { name: 'sip-parser-fuzz', load: async () => ({ run: (await import('./sip-parser.js')).fuzz }) },
 ];

@@ -11,6 +11,7 @@
 // engine, the call's pump handing the received frame to its sinks, the speaker frame sent to the
 // page (each plus the onset's place in its frame, so the stages add up).
 import type { IncomingMessage } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { PhoneHandsetEngine } from '../src/app/phone-engine.js';
@@ -175,6 +176,7 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
       `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms, excess ${jb?.excessDelayMs.toFixed(0) ?? '-'} ms; while measuring ${delta('underrunFrames')} underrun and ${delta('concealedFrames')} concealed frames, ${delta('acceleratedMs')} ms accelerated, ${delta('expandedMs')} ms expanded`,
       `  engine queues (mean): microphone ${queues?.mic.toFixed(1) ?? '-'} ms, speaker ${queues?.speaker.toFixed(1) ?? '-'} ms; page playback underruns while measuring ${underruns}`,
       `  markers: ${captured.length} captured, ${arrived.length} arrived; ${sent.length} sent, ${rendered.length} rendered`,
+      `  machine: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs; microphone frame gaps over 100 ms (audio thread or engine stalls): ${gaps.filter((g) => g > 100).length}`,
       `capture → RTP sent:      ${verdict(captureToRtp)}`,
       `RTP received → rendered: ${verdict(rtpToRendered)}`,
     ];
@@ -189,10 +191,4 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     await endpoint.close();
     removeTempDir(dir);
   }
-}
-
-export async function run(): Promise<void> {
-  const r = await measureCallLatency();
-  if (typeof r === 'string') process.stdout.write(`skipped: ${r}\n`);
-  else process.stdout.write(`${r.lines.join('\n')}\n`);
 }

@@ -2,24 +2,21 @@
 //   page → engine: the capture worklet's frame reaches the page's main thread (stamped there)
 //                  until the engine's socket handler has parsed it;
 //   engine → rendered: the engine stamps its reply until the playback worklet starts playing
-//                  that frame (includes the ~40 ms jitter-buffer cushion; reported when the
+//                  that frame (includes the playback worklet's cushion; reported when the
 //                  worklet's message reaches the main thread, so a little over).
 // The engine runs the echo test with no delay (each mic frame answered by itself).
+// Then the real call path (bench/ui-call-latency.ts): capture → RTP sent and RTP received →
+// rendered, each against the 40 ms target.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LocalHandsetEngine } from '../src/app/local-engine.js';
 import { createWsUpgrade } from '../src/app/ws-upgrade.js';
 import { AUDIO_FRAME_SAMPLES, parseAudioFrame, runEngineCommand, type SocketChannel } from '../src/ui/index.js';
+import { latencySummary } from './ui-latency-stats.js';
+import { measureCallLatency } from './ui-call-latency.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir, type PageGlobals } from '../test/browser/support/chromium.js';
 
 const MEASURE_MS = 6000;
-
-function summary(name: string, xs: number[]): string {
-  if (xs.length === 0) return `${name}: no samples`;
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number): string => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(1);
-  return `${name.padEnd(20)} median ${q(0.5)} ms  p95 ${q(0.95)} ms  max ${s[s.length - 1]!.toFixed(1)} ms  (${s.length} frames)`;
-}
 
 export async function run(): Promise<void> {
   const missing = chromiumMissing();
@@ -68,11 +65,13 @@ export async function run(): Promise<void> {
       return (await t.readTap()).underruns;
     });
     process.stdout.write(`Chromium headless, 16 kHz AudioContext, 20 ms frames, loopback WebSocket, ${MEASURE_MS / 1000} s\n`);
-    process.stdout.write(`${summary('page → engine', pageToEngine)}\n`);
-    process.stdout.write(`${summary('engine → rendered', rendered)}\n`);
+    process.stdout.write(`${latencySummary('echo: page → engine', pageToEngine)}\n`);
+    process.stdout.write(`${latencySummary('echo: engine → rendered', rendered)}\n`);
     process.stdout.write(`playback underruns since start: ${tap}\n`);
   } finally {
     await browser.close();
     await server.close();
   }
+  const call = await measureCallLatency();
+  process.stdout.write(typeof call === 'string' ? `call path skipped: ${call}\n` : `${call.lines.join('\n')}\n`);
 }
