@@ -13,6 +13,8 @@ export class SettingsView {
   private readonly inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {};
   private readonly inputDevice = select([['', 'Default microphone']], '');
   private readonly outputDevice = select([['', 'Default speaker']], '');
+  /** The settings the call form shows: other deltas (calls, ladder) never overwrite an edit. */
+  private shown: HandsetState['settings'] | undefined;
 
   constructor(private readonly ctx: ViewContext, private readonly applyAudio: (s: AudioSettings, devicesChanged: boolean) => void) {
     const view = byId('view-settings');
@@ -116,8 +118,8 @@ export class SettingsView {
     if (!state.features.accounts) this.accounts.append(emptyState('No accounts can register yet: accounts need the phone core, which is not built. The echo test (*43) works without one.'));
     else if (state.accounts.length === 0) this.accounts.append(emptyState('No accounts yet.'));
     for (const a of state.accounts) this.accounts.append(el('p', {}, `${a.displayName || a.aor} (${a.transport}): ${a.registration}${a.detail ? ` — ${a.detail}` : ''}`));
-    if (this.call.contains(document.activeElement)) return;
-    const s = state.settings;
+    if (this.call.contains(document.activeElement) || state.settings === this.shown) return;
+    const s = (this.shown = state.settings);
     const values: Record<string, string | boolean> = { ...s, codecOrder: s.codecOrder.join(',') };
     for (const [k, i] of Object.entries(this.inputs)) {
       if (i instanceof HTMLInputElement && i.type === 'checkbox') i.checked = values[k] === true;

@@ -1,6 +1,6 @@
 // The side panels: history, contacts, messages, settings and diagnostics. Views whose engine
 // side does not exist yet say so instead of showing fake rows.
-import type { EngineCommandResult, HandsetState } from '../engine.js';
+import type { EngineCommandResult, HandsetState, LadderEntry } from '../engine.js';
 import type { AudioPath, AudioSettings } from './audio-path.js';
 import { byId, el, emptyState, field, showFieldError } from './dom.js';
 
@@ -100,6 +100,31 @@ export function renderMessages(state: HandsetState): void {
   view.append(list);
 }
 
+/** Rows by Call-ID, the most recently active dialog first, at most `max` of them. */
+function ladderDialogs(rows: readonly LadderEntry[], max = 6): LadderEntry[][] {
+  const byCall = new Map<string, LadderEntry[]>();
+  for (const r of rows) {
+    const list = byCall.get(r.callId) ?? [];
+    byCall.delete(r.callId);
+    byCall.set(r.callId, [...list, r]);
+  }
+  return [...byCall.values()].reverse().slice(0, max);
+}
+
+/** One dialog as a ladder: Handset on the left, the peer on the right, an arrow per message. */
+function renderLadder(rows: readonly LadderEntry[]): HTMLElement {
+  const first = rows[0]!;
+  const t = el('table', { class: 'ladder', 'data-call-id': first.callId, 'aria-label': `SIP ladder of ${first.callId}` },
+    el('caption', {}, `Call-ID ${first.callId} (${first.transport.toUpperCase()})`),
+    el('tr', {}, el('th', {}, 'Time'), el('th', { class: 'end' }, 'Handset'), el('th', { class: 'wire' }, ''), el('th', { class: 'end' }, first.peer)));
+  for (const r of rows) {
+    const sent = r.direction === 'sent';
+    const arrow = el('td', { class: `wire ${r.direction}`, title: r.cseq }, sent ? `${r.summary} ──▶` : `◀── ${r.summary}`);
+    t.append(el('tr', { 'data-summary': r.summary }, el('td', {}, new Date(r.at).toISOString().slice(11, 23)), el('td', { class: 'end' }, '|'), arrow, el('td', { class: 'end' }, r.peer === first.peer ? '|' : r.peer)));
+  }
+  return t;
+}
+
 export function renderDiagnostics(state: HandsetState, ctx: ViewContext): void {
   const view = byId('view-diagnostics');
   view.replaceChildren(el('h2', {}, 'Diagnostics'));
@@ -110,11 +135,7 @@ export function renderDiagnostics(state: HandsetState, ctx: ViewContext): void {
   view.append(el('h3', {}, 'SIP ladder'));
   if (!state.features.diagnostics) view.append(emptyState(`No SIP ladder: signalling ${NOT_YET}.`));
   else if (state.ladder.length === 0) view.append(emptyState('No SIP messages yet.'));
-  else {
-    const t = el('table', { class: 'ladder' });
-    for (const l of state.ladder) t.append(el('tr', {}, el('td', {}, new Date(l.at).toISOString().slice(11, 23)), el('td', {}, l.direction === 'sent' ? '→' : '←'), el('td', {}, l.summary), el('td', {}, l.peer)));
-    view.append(t);
-  }
+  else for (const dialog of ladderDialogs(state.ladder)) view.append(renderLadder(dialog));
   view.append(el('h3', {}, 'RTP statistics'));
   if (!state.features.diagnostics || state.rtp.length === 0) view.append(emptyState(state.features.diagnostics ? 'No RTP streams.' : `No RTP statistics: media streams ${NOT_YET}.`));
   else {
