@@ -123,7 +123,11 @@ export class RequestSender {
   async sendStateless(nextHop: Uri, build: (via: string, kind: TransportKind) => SipMessage): Promise<{ message: SipMessage; destination: Destination } | undefined> {
     const targets = await this.o.locate(nextHop);
     const dest = targets.ok ? targets.value[0] : undefined;
-    if (dest === undefined) return undefined;
+    return dest === undefined ? undefined : this.sendStatelessTo(dest, build);
+  }
+
+  /** `sendStateless` to a destination already located (it leaves before this returns). */
+  sendStatelessTo(dest: Destination, build: (via: string, kind: TransportKind) => SipMessage): { message: SipMessage; destination: Destination } | undefined {
     const local = this.o.stack.localAddress(dest.transport);
     let message: SipMessage;
     try {

@@ -5,7 +5,7 @@
 import { randomToken } from '../../util/index.js';
 import type { Destination } from '../../net/index.js';
 import { Dialog } from '../dialog/index.js';
-import { HeaderId, createRequest, parseUri, type HeaderLines, type SipMessage } from '../message/index.js';
+import { HeaderId, createRequest, isSipUri, parseUri, uriParam, type HeaderLines, type SipMessage, type Uri } from '../message/index.js';
 import type { ClientRequest } from '../ua/index.js';
 import { reasonForStatus } from './end-reasons.js';
 import { dialogNextHop, type SessionContext } from './session-context.js';
@@ -26,6 +26,8 @@ export class UacInvite {
   private ack: { message: SipMessage; destination: Destination } | undefined;
   private retried422 = 0;
   private readonly target: string;
+  /** Where the INVITE went (the outbound proxy, or the target). */
+  private nextHop: Uri | undefined;
   readonly offer: SessionBody | undefined;
 
   constructor(private readonly s: InviteSession, private readonly ctx: SessionContext, private readonly o: OutgoingCallOptions) {
@@ -42,6 +44,7 @@ export class UacInvite {
     const uri = parseUri(this.target);
     if (!uri.ok) return this.s.end('failed', undefined, `bad target: ${uri.error}`);
     const nextHop = this.ctx.outboundRoute?.uri ?? uri.value;
+    this.nextHop = nextHop;
     this.ctx.sender.send(nextHop, (auth, kind) => this.build(auth, kind), {
       response: (res) => this.onResponse(res),
       failed: (why, detail) => {
@@ -230,12 +233,21 @@ export class UacInvite {
   }
 
   private async sendAck(dialog: Dialog, cseq: number, body: SessionBody | undefined): Promise<void> {
-    const sent = await this.ctx.sender.sendStateless(dialogNextHop(dialog), (via) => {
+    const build = (via: string): SipMessage => {
       const headers: HeaderLines = body ? [['Content-Type', body.contentType]] : [];
       const init: Parameters<Dialog['createRequest']>[0] = { method: 'ACK', via, cseq, headers };
       if (body) init.body = body.body;
       return dialog.createRequest(init);
-    });
+    };
+    const hop = dialogNextHop(dialog);
+    const flow = this.sent !== undefined && this.nextHop !== undefined && sameHop(hop, this.nextHop) ? this.sent : undefined;
+    // §13.2.2.4: the ACK goes to the dialog's next hop. When that is where the INVITE went (the
+    // peer answered from the address we called, or the route set starts at our proxy) it takes
+    // the INVITE's destination and flow at once: no location again, so it leaves before the
+    // call is reported answered (and before a new process has compiled what that runs).
+    const sent = flow !== undefined
+      ? this.ctx.sender.sendStatelessTo(flowDestination(flow), build)
+      : await this.ctx.sender.sendStateless(hop, build);
     if (dialog === this.s.dialog) this.ack = sent;
   }
 
@@ -248,6 +260,30 @@ export class UacInvite {
   dispose(): void {
     this.final = true;
   }
+}
+
+/** The INVITE's destination, on its connection when it went on one (§18.1.1). */
+function flowDestination(sent: ClientRequest): Destination {
+  const d: Destination = { ...sent.destination };
+  if (sent.flow?.connectionId !== undefined) d.connectionId = sent.flow.connectionId;
+  return d;
+}
+
+/**
+ * Two next hops that RFC 3263 locates alike: scheme, host, port, transport and maddr, a numeric
+ * host's absent port and transport read as their defaults (§4.1, §4.2). Users do not matter.
+ */
+function sameHop(a: Uri, b: Uri): boolean {
+  const key = (u: Uri): string | undefined => {
+    if (!isSipUri(u)) return undefined;
+    const numeric = u.hostKind !== 'domain';
+    const t = uriParam(u, 'transport');
+    const transport = typeof t === 'string' ? t.toLowerCase() : numeric ? (u.scheme === 'sips' ? 'tls' : 'udp') : '';
+    const port = u.port ?? (numeric ? (transport === 'tls' || transport === 'wss' ? 5061 : 5060) : '');
+    return `${u.scheme}|${u.host.toLowerCase()}|${port}|${transport}|${uriParam(u, 'maddr') ?? ''}`;
+  };
+  const ka = key(a);
+  return ka !== undefined && ka === key(b);
 }
 
 /** §8.1.3.4: Contact URIs of a 3xx, highest q first. */
