@@ -1,0 +1,298 @@
+// Three Handsets, each a Phone in its own process (test/support/phone-process.ts), registered at
+// kamailio and calling each other through it. Each plays its own tone (alice 500 Hz, bob 1200 Hz,
+// carol 2000 Hz); audio is checked in each process on what its calls received. Every feature of
+// the phone across processes: two-way audio, hold/resume (re-INVITE and UPDATE), DTMF (RFC 4733,
+// INFO both types, hook flash), media change, blind and attended transfer, call waiting, DND,
+// forwarding (302), and a 3-way conference where every party hears the other two.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { skipUnless } from '../../support/peers/env.js';
+import { startKamailio } from '../../support/peers/kamailio.js';
+import { startPhoneProcess, type PhoneProcess, type PhoneProcessEvent, type ToneReport } from '../../support/phone-process.js';
+
+const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TONE = { alice: 500, bob: 1200, carol: 2000 } as const;
+type Name = keyof typeof TONE;
+
+/** Polls the tone levels until `ok` holds (at most `withinMs`); the last report either way. */
+async function toneUntil(p: PhoneProcess, freqs: number[], ok: (r: ToneReport) => boolean, o: { lastMs?: number; withinMs?: number; calls?: string[] } = {}): Promise<ToneReport> {
+  const end = Date.now() + (o.withinMs ?? 3000);
+  const q: { calls?: string[] } = o.calls ? { calls: o.calls } : {};
+  for (;;) {
+    const r = await p.tone(freqs, o.lastMs ?? 400, q);
+    if (ok(r) || Date.now() > end) return r;
+    await sleep(100);
+  }
+}
+
+const ratio = (r: ToneReport, hz: number): number => r.tones[String(hz)]!.ratio;
+
+/** Asserts `p` hears every tone of `present` (ratio > min) and none of `absent` (ratio < 0.1). */
+async function expectHears(p: PhoneProcess, present: number[], absent: number[] = [], o: { calls?: string[]; min?: number; withinMs?: number } = {}): Promise<void> {
+  const min = o.min ?? 0.8;
+  const ok = (r: ToneReport) => present.every((hz) => ratio(r, hz) > min) && absent.every((hz) => ratio(r, hz) < 0.1);
+  const q: { calls?: string[]; withinMs?: number } = {};
+  if (o.calls) q.calls = o.calls;
+  if (o.withinMs !== undefined) q.withinMs = o.withinMs;
+  const r = await toneUntil(p, [...present, ...absent], ok, q);
+  assert.ok(ok(r), `${p.name} should hear ${present.join('+') || 'nothing'}${absent.length ? ` and not ${absent.join('+')}` : ''}: ${JSON.stringify(r)}`);
+}
+
+const onCall = (id: string | undefined) => (e: PhoneProcessEvent) => e.call === id;
+
+/** Places a call from → to (auto-answered) and resolves with the call id on each side once both are answered. */
+async function connect(from: PhoneProcess, to: PhoneProcess, target: string): Promise<{ out: string; in: string }> {
+  const since = to.mark();
+  const fromSince = from.mark();
+  const r = await from.command('dial', target);
+  const out = (r.data as { call: string }).call;
+  await from.waitFor('answered', { pred: onCall(out), since: fromSince });
+  const inc = await to.waitFor('incoming', { since });
+  await to.waitFor('answered', { pred: onCall(inc.call), since });
+  return { out, in: inc.call! };
+}
+
+/** Hangs up every call of every phone and waits until each has ended. */
+async function hangupAll(phones: PhoneProcess[]): Promise<void> {
+  for (const p of phones) {
+    const list = (await p.command('calls')).data as Array<{ id: string }>;
+    for (const c of list) {
+      const since = p.mark();
+      await p.command('hangup', c.id).catch(() => undefined);
+      await p.waitFor('ended', { pred: onCall(c.id), since: 0 }).catch(() => assert.fail(`${p.name}: ${c.id} did not end (since ${since})`));
+    }
+  }
+  for (const p of phones) {
+    for (let i = 0; i < 30 && ((await p.command('calls')).data as unknown[]).length > 0; i++) await sleep(50);
+  }
+}
+
+test('Handset processes through kamailio: every call feature across processes', { skip, timeout: 120_000 }, async (t) => {
+  const k = await startKamailio({ t });
+  const names: Name[] = ['alice', 'bob', 'carol'];
+  const started = await Promise.all(names.map((name, i) => {
+    const u = k.users[i]!;
+    return startPhoneProcess(name, { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy: k.proxyUri('udp'), autoAnswerMs: 0 }, toneHz: TONE[name] }, t);
+  }));
+  const [alice, bob, carol] = started as [PhoneProcess, PhoneProcess, PhoneProcess];
+  const all = [alice, bob, carol];
+  assert.equal(new Set(all.map((p) => p.pid)).size, 3, 'three processes');
+  const sub = (name: string, fn: (t: TestContext) => Promise<void>) => t.test(name, async (st) => {
+    try {
+      await fn(st);
+    } finally {
+      await hangupAll(all);
+    }
+  });
+
+  await sub('call with two-way audio, hold/resume, DTMF, media change', async (st) => {
+    const ab = await connect(alice, bob, 'bob');
+    await expectHears(alice, [TONE.bob], [TONE.alice]);
+    await expectHears(bob, [TONE.alice], [TONE.bob]);
+
+    await st.test('hold and resume by re-INVITE (alice holds bob)', async () => {
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      await alice.command('hold', ab.out);
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a0 })), { local: true, remote: false });
+      assert.deepEqual(pickHeld(await bob.waitFor('held', { since: b0 })), { local: false, remote: true });
+      assert.equal((await bob.waitFor('offer-answer', { since: b0 }))['method'], 'INVITE');
+      await expectHears(alice, [], [TONE.bob]);
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      await alice.command('resume', ab.out);
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a1 })), { local: false, remote: false });
+      assert.deepEqual(pickHeld(await bob.waitFor('held', { since: b1 })), { local: false, remote: false });
+      await expectHears(alice, [TONE.bob]);
+      await expectHears(bob, [TONE.alice]);
+    });
+
+    await st.test('hold and resume by UPDATE (bob holds alice)', async () => {
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      assert.equal(await bob.request({ op: 'hold', hold: true, method: 'UPDATE', call: ab.in }), true);
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a0 })), { local: false, remote: true });
+      assert.deepEqual(pickHeld(await bob.waitFor('held', { since: b0 })), { local: true, remote: false });
+      assert.equal((await alice.waitFor('offer-answer', { since: a0 }))['method'], 'UPDATE');
+      await expectHears(bob, [], [TONE.alice]);
+      const a1 = alice.mark();
+      assert.equal(await bob.request({ op: 'hold', hold: false, method: 'UPDATE', call: ab.in }), true);
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a1 })), { local: false, remote: false });
+      await expectHears(bob, [TONE.alice]);
+    });
+
+    await st.test('DTMF: RFC 4733 both ways, INFO (dtmf-relay and dtmf), hook flash', async () => {
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      assert.equal(await alice.request({ op: 'dtmf', digits: '1#', mode: 'rfc4733', call: ab.out }), 'rfc4733');
+      assert.equal(await bob.request({ op: 'dtmf', digits: '7', mode: 'rfc4733', call: ab.in }), 'rfc4733');
+      await bob.waitFor('dtmf', { since: b0, pred: (e) => e['digit'] === '#' });
+      await alice.waitFor('dtmf', { since: a0, pred: (e) => e['digit'] === '7' });
+      assert.deepEqual(digits(bob, b0), ['1/rfc4733', '#/rfc4733']);
+      assert.deepEqual(digits(alice, a0), ['7/rfc4733']);
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      assert.equal(await bob.request({ op: 'dtmf', digits: '9*', mode: 'info', call: ab.in }), 'info');
+      assert.equal(await alice.request({ op: 'dtmf', digits: '4', mode: 'info-dtmf', call: ab.out }), 'info');
+      await alice.waitFor('dtmf', { since: a1, pred: (e) => e['digit'] === '*' });
+      await bob.waitFor('dtmf', { since: b1, pred: (e) => e['digit'] === '4' });
+      assert.deepEqual(digits(alice, a1), ['9/info', '*/info']);
+      assert.deepEqual(digits(bob, b1), ['4/info']);
+      const b2 = bob.mark();
+      assert.equal(await alice.request({ op: 'flash', mode: 'info', call: ab.out }), 'info');
+      assert.equal((await bob.waitFor('dtmf', { since: b2 }))['digit'], 'hf');
+    });
+
+    await st.test('media change: re-INVITE to PCMA, UPDATE back to PCMU, audio after each', async () => {
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      assert.equal(await alice.request({ op: 'reoffer', method: 'INVITE', codecs: ['PCMA'], call: ab.out }), true);
+      assert.equal(String((await alice.waitFor('media', { since: a0, pred: (e) => e['codec'] === 'PCMA' }))['direction']), 'sendrecv');
+      await bob.waitFor('media', { since: b0, pred: (e) => e['codec'] === 'PCMA' });
+      assert.equal((await bob.waitFor('offer-answer', { since: b0 }))['method'], 'INVITE');
+      await expectHears(alice, [TONE.bob]);
+      await expectHears(bob, [TONE.alice]);
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      assert.equal(await bob.request({ op: 'reoffer', method: 'UPDATE', codecs: ['PCMU'], call: ab.in }), true);
+      await bob.waitFor('media', { since: b1, pred: (e) => e['codec'] === 'PCMU' });
+      await alice.waitFor('media', { since: a1, pred: (e) => e['codec'] === 'PCMU' });
+      assert.equal((await alice.waitFor('offer-answer', { since: a1 }))['method'], 'UPDATE');
+      await expectHears(alice, [TONE.bob]);
+      await expectHears(bob, [TONE.alice]);
+    });
+
+    const [a0, b0] = [alice.mark(), bob.mark()];
+    await alice.command('hangup', ab.out);
+    assert.equal((await alice.waitFor('ended', { since: a0, pred: onCall(ab.out) }))['reason'], 'local-bye');
+    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(ab.in) }))['reason'], 'remote-bye');
+  });
+
+  await sub('3-way conference: each party hears the other two', async () => {
+    const ab = await connect(alice, bob, 'bob');
+    const ac = await connect(alice, carol, 'carol');
+    assert.equal(await alice.request({ op: 'conference', calls: [ab.out, ac.out] }), true);
+    // Two tones mixed: each holds about half the power.
+    await expectHears(bob, [TONE.alice, TONE.carol], [TONE.bob], { min: 0.25 });
+    await expectHears(carol, [TONE.alice, TONE.bob], [TONE.carol], { min: 0.25 });
+    await expectHears(alice, [TONE.bob, TONE.carol], [TONE.alice], { min: 0.25 });
+    // Each of alice's calls still hears its own peer alone.
+    await expectHears(alice, [TONE.bob], [TONE.carol], { calls: [ab.out] });
+    await expectHears(alice, [TONE.carol], [TONE.bob], { calls: [ac.out] });
+    await alice.request({ op: 'split' });
+    await expectHears(bob, [TONE.alice], [TONE.carol]);
+    await expectHears(carol, [TONE.alice], [TONE.bob]);
+  });
+
+  await sub('blind transfer: bob sends alice to carol', async () => {
+    const ab = await connect(alice, bob, 'bob');
+    const [a0, b0, c0] = [alice.mark(), bob.mark(), carol.mark()];
+    await bob.command('transfer', 'carol', ab.in);
+    assert.match(String((await alice.waitFor('transferred', { since: a0, pred: onCall(ab.out) }))['target']), /^sip:carol@/);
+    const atCarol = await carol.waitFor('incoming', { since: c0 });
+    assert.match(String(atCarol['from']), /^sip:alice@/);
+    const ac = await alice.waitFor('answered', { since: a0, pred: (e) => e.call !== ab.out });
+    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(ab.in) }))['reason'], 'transferred');
+    assert.equal((await alice.waitFor('ended', { since: a0, pred: onCall(ab.out) }))['reason'], 'transferred');
+    assert.ok(bob.events.slice(b0).some((e) => e.event === 'transfer-progress' && e['status'] === 200), 'bob saw NOTIFY 200');
+    await expectHears(alice, [TONE.carol], [TONE.bob], { calls: [ac.call!] });
+    await expectHears(carol, [TONE.alice], [], { calls: [atCarol.call!] });
+  });
+
+  await sub('attended transfer: bob consults carol, then REFER with Replaces', async () => {
+    const ab = await connect(alice, bob, 'bob');
+    await bob.command('hold', ab.in);
+    await alice.waitFor('held', { pred: (e) => e.call === ab.out && e['remote'] === true });
+    const bc = await connect(bob, carol, 'carol');
+    await expectHears(carol, [TONE.bob]);
+    const [a0, b0, c0] = [alice.mark(), bob.mark(), carol.mark()];
+    await bob.command('attended-transfer', ab.in, bc.out);
+    const ac = await alice.waitFor('answered', { since: a0, pred: (e) => e.call !== ab.out, timeoutMs: 8000 });
+    const ca = await carol.waitFor('incoming', { since: c0 });
+    assert.match(String(ca['from']), /^sip:alice@/);
+    assert.equal((await carol.waitFor('ended', { since: c0, pred: onCall(bc.in) }))['reason'], 'replaced');
+    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(bc.out) }))['reason'], 'transferred');
+    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(ab.in) }))['reason'], 'transferred');
+    assert.equal((await alice.waitFor('ended', { since: a0, pred: onCall(ab.out) }))['reason'], 'transferred');
+    await expectHears(alice, [TONE.carol], [TONE.bob], { calls: [ac.call!] });
+    await expectHears(carol, [TONE.alice], [TONE.bob], { calls: [ca.call!] });
+  });
+
+  await sub('call waiting: carol calls bob during alice↔bob, waiting tone, swap both ways', async () => {
+    await bob.request({ op: 'set', account: { autoAnswerMs: null } });
+    try {
+      const a0 = alice.mark();
+      const b0 = bob.mark();
+      const abOut = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const abIn = (await bob.waitFor('incoming', { since: b0 })).call!;
+      await bob.command('answer', abIn);
+      await alice.waitFor('answered', { since: a0, pred: onCall(abOut) });
+      await expectHears(bob, [TONE.alice]);
+      const [b1, c1] = [bob.mark(), carol.mark()];
+      const cbOut = ((await carol.command('dial', 'bob')).data as { call: string }).call;
+      const cbIn = (await bob.waitFor('incoming', { since: b1 })).call!;
+      await carol.waitFor('ringing', { since: c1, pred: onCall(cbOut) });
+      // The US waiting tone (440 Hz, 300 ms) over what bob hears from alice.
+      await sleep(400);
+      const waiting = await bob.tone([440], 1000, { calls: [abIn], windowMs: 200 });
+      assert.ok(waiting.tones['440']!.dbov > -35, `bob hears the waiting tone: ${JSON.stringify(waiting)}`);
+      const a2 = alice.mark();
+      await bob.command('swap', cbIn);
+      await carol.waitFor('answered', { since: c1, pred: onCall(cbOut) });
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a2, pred: onCall(abOut) })), { local: false, remote: true });
+      await expectHears(bob, [TONE.carol], [TONE.alice]);
+      await expectHears(carol, [TONE.bob]);
+      await expectHears(alice, [], [TONE.bob]);
+      const [a3, c3] = [alice.mark(), carol.mark()];
+      await bob.command('swap', abIn);
+      assert.deepEqual(pickHeld(await carol.waitFor('held', { since: c3, pred: onCall(cbOut) })), { local: false, remote: true });
+      assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a3, pred: onCall(abOut) })), { local: false, remote: false });
+      await expectHears(bob, [TONE.alice], [TONE.carol]);
+      await expectHears(alice, [TONE.bob]);
+      await expectHears(carol, [], [TONE.bob]);
+    } finally {
+      await bob.request({ op: 'set', account: { autoAnswerMs: 0 } });
+    }
+  });
+
+  await sub('DND as the caller sees it: 486 busy, then 603 declined', async () => {
+    try {
+      for (const [status, reason] of [[486, 'busy'], [603, 'declined']] as const) {
+        await carol.request({ op: 'set', account: { dnd: status } });
+        const [a0, c0] = [alice.mark(), carol.mark()];
+        const call = ((await alice.command('dial', 'carol')).data as { call: string }).call;
+        const end = await alice.waitFor('ended', { since: a0, pred: onCall(call) });
+        assert.deepEqual([end['reason'], end['status'], end['answered']], [reason, status, false]);
+        assert.equal((await carol.waitFor('refused', { since: c0 }))['status'], status);
+        assert.ok(!carol.events.slice(c0).some((e) => e.event === 'incoming' || e.event === 'call'), 'carol never rang');
+      }
+    } finally {
+      await carol.request({ op: 'set', account: { dnd: null } });
+    }
+  });
+
+  await sub('forwarding (302) as the caller sees it: always, and on no answer', async () => {
+    try {
+      await bob.request({ op: 'set', account: { forward: { always: 'carol' } } });
+      const [a0, b0, c0] = [alice.mark(), bob.mark(), carol.mark()];
+      const call = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const answered = await alice.waitFor('answered', { since: a0, pred: onCall(call) });
+      assert.equal(answered['redirects'], 1);
+      assert.equal((await bob.waitFor('refused', { since: b0 }))['status'], 302);
+      assert.ok(!bob.events.slice(b0).some((e) => e.event === 'incoming'), 'bob never rang');
+      const atCarol = await carol.waitFor('incoming', { since: c0 });
+      await expectHears(alice, [TONE.carol], [TONE.bob], { calls: [call] });
+      await expectHears(carol, [TONE.alice], [], { calls: [atCarol.call!] });
+      await hangupAll(all);
+
+      await bob.request({ op: 'set', account: { forward: { noAnswer: { target: 'carol', afterMs: 600 } }, autoAnswerMs: null } });
+      const [a1, b1, c1] = [alice.mark(), bob.mark(), carol.mark()];
+      const call2 = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const rang = await bob.waitFor('incoming', { since: b1 });
+      await alice.waitFor('ringing', { since: a1, pred: onCall(call2) });
+      assert.equal((await alice.waitFor('answered', { since: a1, pred: onCall(call2) }))['redirects'], 1);
+      assert.ok(Number((await bob.waitFor('ended', { since: b1, pred: onCall(rang.call) }))['status']) === 302, 'bob ended its ringing call with 302');
+      await carol.waitFor('incoming', { since: c1 });
+      await expectHears(alice, [TONE.carol], [], { calls: [call2] });
+    } finally {
+      await bob.request({ op: 'set', account: { forward: null, autoAnswerMs: 0 } });
+    }
+  });
+});
+
+const pickHeld = (e: PhoneProcessEvent) => ({ local: e['local'], remote: e['remote'] });
+const digits = (p: PhoneProcess, since: number): string[] => p.events.slice(since).filter((e) => e.event === 'dtmf').map((e) => `${String(e['digit'])}/${String(e['via'])}`);

@@ -1,0 +1,192 @@
+// The child side of phone-process.ts: one Handset Phone (the library's startPhone) in its own
+// process, driven over the Node IPC channel. Requests in ({ id, op, ... }), answers and call
+// events out. Every call plays this phone's tone and keeps its last seconds of received audio,
+// so the parent can ask "how loud is X Hz in the last N ms" without moving PCM over IPC.
+import { detectTone } from '../../src/media/index.js';
+import {
+  Conference, phoneCommands, sendDtmf, sendFlash, setHold, startPhone, toneSource,
+  type AccountSettings, type Call, type DtmfMode, type Phone,
+} from '../../src/phone/index.js';
+import type { ChildRequest, PhoneProcessConfig, ToneReport } from './phone-process-protocol.js';
+
+/** Received audio kept per call (20 ms frames). */
+const KEEP_FRAMES = 200;
+
+interface Tracked {
+  call: Call;
+  /** The newest frames last, with their arrival time. */
+  frames: Array<{ at: number; pcm: Int16Array }>;
+}
+
+const calls = new Map<string, Tracked>();
+let phone: Phone | undefined;
+let toneHz = 0;
+let conference: Conference | undefined;
+
+const send = (m: object): void => void process.send?.(m);
+const emit = (event: string, call: Call | undefined, data: object = {}): void => send({ type: 'event', event, call: call?.id, at: Date.now(), ...data });
+
+function track(call: Call): void {
+  const t: Tracked = { call, frames: [] };
+  calls.set(call.id, t);
+  if (toneHz > 0) call.play(toneSource(toneHz));
+  call.listen({
+    write: (f) => {
+      t.frames.push({ at: Date.now(), pcm: f.slice() });
+      if (t.frames.length > KEEP_FRAMES) t.frames.shift();
+    },
+  });
+  emit('call', call, { direction: call.direction, remote: call.remoteUri });
+  call.on('ringing', (r) => emit('ringing', call, r));
+  call.on('answered', () => {
+    emit('answered', call, { redirects: call.redirects, remote: call.remoteUri });
+    // Which in-dialog offer/answer moved the media (re-INVITE or UPDATE, either way).
+    call.session.on((e) => {
+      if (e.type === 'media-changed') emit('offer-answer', call, { method: e.method, direction: e.direction });
+      if (e.type === 'offer-failed') emit('offer-failed', call, { method: e.method, status: e.status });
+    });
+  });
+  call.on('media', (m) => emit('media', call, m));
+  call.on('held', (h) => emit('held', call, h));
+  call.on('dtmf', (d) => emit('dtmf', call, d));
+  call.on('transferred', (x) => emit('transferred', call, x));
+  call.on('transfer-progress', (p) => emit('transfer-progress', call, p));
+  call.on('ended', (end) => {
+    calls.delete(call.id);
+    emit('ended', call, end);
+  });
+}
+
+function pick(id: string | undefined): Call {
+  const live = phone!.activeCalls;
+  const c = id === undefined ? live[live.length - 1] : live.find((x) => x.id === id);
+  if (c === undefined) throw new Error(id === undefined ? 'no call' : `no call ${id}`);
+  return c;
+}
+
+/** The last `ms` of what `ids` received (all live calls when none named), summed as a speaker would play them. */
+function heard(ids: string[] | undefined, ms: number): Int16Array {
+  const n = Math.max(1, Math.round(ms / 20));
+  const chosen = ids === undefined ? [...calls.values()] : ids.map((id) => calls.get(id)).filter((x): x is Tracked => x !== undefined);
+  const rate = chosen[0]?.call.sampleRate ?? 8000;
+  const frame = rate / 50;
+  const out = new Float64Array(n * frame);
+  for (const t of chosen) {
+    // Frames short of `ms` (a call younger than that) count as silence.
+    const list = t.frames.slice(-n);
+    const skip = n - list.length;
+    list.forEach((f, i) => {
+      for (let j = 0; j < frame && j < f.pcm.length; j++) out[(skip + i) * frame + j]! += f.pcm[j]!;
+    });
+  }
+  return Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+}
+
+/** Level of each frequency: share of the power (ratio) and dB below a full-scale sine. */
+function measure(pcm: Int16Array, rate: number, freqs: number[], windowMs: number | undefined): ToneReport {
+  const win = windowMs === undefined ? pcm.length : Math.max(1, Math.round((windowMs * rate) / 1000));
+  const report: ToneReport = { rms: 0, tones: {} };
+  let sq = 0;
+  for (const s of pcm) sq += s * s;
+  report.rms = Math.sqrt(sq / Math.max(1, pcm.length));
+  for (const hz of freqs) {
+    let best = { ratio: 0, dbov: -120 };
+    // The strongest window: a short tone (call waiting) counts where it sounded.
+    for (let start = 0; start + win <= pcm.length; start += win) {
+      const m = detectTone(pcm.subarray(start, start + win), rate, hz);
+      const dbov = m.power > 0 ? 10 * Math.log10(m.power / (32768 * 32768 / 2)) : -120;
+      if (m.ratio > best.ratio || (m.ratio === best.ratio && dbov > best.dbov)) best = { ratio: m.ratio, dbov };
+    }
+    report.tones[String(hz)] = { ratio: Math.round(best.ratio * 1000) / 1000, dbov: Math.round(best.dbov * 10) / 10 };
+  }
+  return report;
+}
+
+/** Renegotiates the call's media with only `codecs` offered (re-INVITE or UPDATE, RFC 3311). */
+function reoffer(call: Call, method: 'INVITE' | 'UPDATE', codecs: string[]): boolean {
+  const media = call.media;
+  if (media === undefined || media.offerPending || call.state !== 'active') return false;
+  const all = phone!.options.media.codecs;
+  const chosen = codecs.map((n) => all.find((c) => c.name.toLowerCase() === n.toLowerCase())).filter((c) => c !== undefined);
+  if (chosen.length === 0) return false;
+  media.settings.codecs = chosen;
+  const body = media.createOffer();
+  const sent = method === 'UPDATE' ? call.session.update({ body }) : call.session.reinvite({ body });
+  if (!sent) media.offerRefused();
+  return sent;
+}
+
+async function handle(r: ChildRequest): Promise<unknown> {
+  const p = phone!;
+  switch (r.op) {
+    case 'command': {
+      const c = phoneCommands.find((x) => x.name === r.name);
+      if (c === undefined) throw new Error(`no command ${r.name}`);
+      return c.run(p, r.args);
+    }
+    case 'tone': {
+      const pcm = heard(r.calls, r.lastMs);
+      return measure(pcm, 8000, r.freqs, r.windowMs);
+    }
+    case 'play':
+      if (r.call === undefined) {
+        toneHz = r.hz;
+        for (const c of p.activeCalls) c.play(toneSource(r.hz));
+      } else pick(r.call).play(toneSource(r.hz));
+      return true;
+    case 'set': {
+      const s = p.account!.settings as AccountSettings;
+      Object.assign(s, r.account);
+      for (const k of Object.keys(r.account) as Array<keyof AccountSettings>) if (r.account[k] === null) delete s[k];
+      return true;
+    }
+    case 'dtmf':
+      return sendDtmf(pick(r.call), p.options.clock, r.digits, r.mode as DtmfMode);
+    case 'flash':
+      return sendFlash(pick(r.call), r.mode as DtmfMode);
+    case 'hold':
+      return setHold(pick(r.call), r.hold, r.method);
+    case 'reoffer':
+      return reoffer(pick(r.call), r.method, r.codecs);
+    case 'conference':
+      conference = new Conference(p.options.clock, r.calls.map((id) => pick(id)));
+      return true;
+    case 'split':
+      conference?.split();
+      conference = undefined;
+      return true;
+    case 'close':
+      await p.close();
+      setTimeout(() => process.exit(0), 20);
+      return true;
+  }
+}
+
+async function start(cfg: PhoneProcessConfig): Promise<void> {
+  toneHz = cfg.toneHz;
+  const options: Parameters<typeof startPhone>[0] = { account: cfg.account, rtpTimeoutMs: cfg.rtpTimeoutMs ?? 0 };
+  if (cfg.maxLines !== undefined) options.maxLines = cfg.maxLines;
+  phone = await startPhone(options);
+  phone.on('call', track);
+  phone.on('incoming', (c) => emit('incoming', c, { from: c.remoteUri }));
+  phone.on('refused', (r) => emit('refused', undefined, r));
+  phone.on('registration', (e) => {
+    if (e.type === 'registered') emit('registered', undefined);
+    else if (e.type === 'registration-failed') emit('registration-failed', undefined, { reason: e.reason });
+  });
+  send({ type: 'ready', sip: phone.options.stack.localAddress('udp') });
+}
+
+process.on('message', (m: { type: 'start'; config: PhoneProcessConfig } | ChildRequest) => {
+  if ('type' in m && m.type === 'start') {
+    start(m.config).catch((e: Error) => send({ type: 'fatal', error: e.stack ?? String(e) }));
+    return;
+  }
+  const r = m as ChildRequest;
+  handle(r).then(
+    (value) => send({ type: 'reply', id: r.id, ok: true, value }),
+    (e: Error) => send({ type: 'reply', id: r.id, ok: false, error: e.message }),
+  );
+});
+// The parent went away (test crashed): no orphan phone.
+process.on('disconnect', () => process.exit(0));

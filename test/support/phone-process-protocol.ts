@@ -1,0 +1,49 @@
+// The messages between phone-process.ts (the test) and phone-process-child.ts (a Phone in its
+// own process) over the Node IPC channel. Plain JSON values only.
+import type { AccountSettings } from '../../src/phone/index.js';
+
+export interface PhoneProcessConfig {
+  account: AccountSettings;
+  /** The tone every call of this phone plays (Hz; 0 = silence). */
+  toneHz: number;
+  /** RTP inactivity limit (default 0: never, so held calls in slow tests stay up). */
+  rtpTimeoutMs?: number;
+  maxLines?: number;
+}
+
+/** What the test asks of the child. Call ids are the child's `call-N`. */
+export type ChildOp =
+  /** One of the shared `phoneCommands` (dial, answer, hangup, hold, swap, transfer ...). */
+  | { op: 'command'; name: string; args: string[] }
+  /** Tone levels in the last `lastMs` heard on `calls` (default: all live calls, summed); `windowMs`: the strongest window of that length. */
+  | { op: 'tone'; freqs: number[]; lastMs: number; windowMs?: number; calls?: string[] }
+  /** Plays `hz` on one call, or (no call) on every call from now on. */
+  | { op: 'play'; hz: number; call?: string }
+  /** Changes the account's settings at run time (null removes a setting). */
+  | { op: 'set'; account: { [K in keyof AccountSettings]?: AccountSettings[K] | null } }
+  | { op: 'dtmf'; digits: string; mode: 'rfc4733' | 'info' | 'info-dtmf'; call?: string }
+  | { op: 'flash'; mode: 'rfc4733' | 'info' | 'info-dtmf'; call?: string }
+  | { op: 'hold'; hold: boolean; method: 'INVITE' | 'UPDATE'; call?: string }
+  /** A new offer with only these codecs (by name), by re-INVITE or UPDATE. */
+  | { op: 'reoffer'; method: 'INVITE' | 'UPDATE'; codecs: string[]; call?: string }
+  | { op: 'conference'; calls: string[] }
+  | { op: 'split' }
+  | { op: 'close' };
+
+/** A request as sent: `id` pairs it with its reply. */
+export type ChildRequest = ChildOp & { id: number };
+
+/** What `tone` answers: RMS of the audio, and per frequency (key: Hz) its share of the power and level. */
+export interface ToneReport {
+  rms: number;
+  tones: Record<string, { ratio: number; dbov: number }>;
+}
+
+/** An event from the child: `event` is the name, `call` the call id when it concerns one. */
+export interface PhoneProcessEvent {
+  event: string;
+  call?: string;
+  /** Wall-clock ms in the child when it happened. */
+  at: number;
+  [field: string]: unknown;
+}
