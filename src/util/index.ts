@@ -3,3 +3,4 @@ export * from './result.js';
 export * from './clock.js';
 export * from './logger.js';
 export * from './ids.js';
+export * from './random-pool.js';
