@@ -3,16 +3,9 @@
 // It sends 20 ms PCMU packets of silence paced on the wall clock, with a loud 1 kHz packet every
 // `markerEvery` packets (stamped as sent), and stamps the arrival of the marker onsets the page
 // put into its microphone frames.
-import { createSocket, type Socket } from 'node:dgram';
-import { linearToUlaw, ulawToLinear } from '../src/codecs/index.js';
-import { createRtpPacket, parseRtpPacket, sizeOfRtpPacket, writeRtpPacket } from '../src/rtp/index.js';
-import { OnsetDetector } from './ui-latency-stats.js';
-
-const SAMPLES = 160; // 20 ms of PCMU
-const PCMU = 0;
-/** Marker onsets: a sample at this level after 100 ms of quieter ones (8 kHz). */
-const ONSET_LEVEL = 4000;
-const ONSET_QUIET = 800;
+// The socket runs in a worker thread (ui-rtp-endpoint-worker.ts).
+import { Worker } from 'node:worker_threads';
+import type { EndpointEvent } from './ui-rtp-endpoint-worker.js';
 
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
@@ -30,65 +23,31 @@ export interface RtpMarkerEndpoint {
 }
 
 export async function startRtpMarkerEndpoint(): Promise<RtpMarkerEndpoint> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const silence = Buffer.alloc(SAMPLES, linearToUlaw(0));
-  const marker = Buffer.alloc(SAMPLES);
-  for (let i = 0; i < SAMPLES; i++) marker[i] = linearToUlaw(Math.round(Math.sin((2 * Math.PI * 1000 * (i + 0.5)) / 8000) * 20000));
+  const worker = new Worker(new URL('./ui-rtp-endpoint-worker.js', import.meta.url));
   const markersSent: number[] = [];
   const markersArrived: { at: number; index: number }[] = [];
-  const onsets = new OnsetDetector(ONSET_LEVEL, ONSET_QUIET);
-  const pcm = new Int16Array(SAMPLES);
-  let peer: { address: string; port: number } | undefined;
   let received = 0;
-  socket.on('message', (msg, rinfo) => {
-    const at = wallNow();
-    const r = parseRtpPacket(msg);
-    if (!r.ok || r.value.payloadType !== PCMU) return;
-    received++;
-    peer ??= { address: rinfo.address, port: rinfo.port };
-    const p = r.value.payload;
-    for (let i = 0; i < p.length && i < SAMPLES; i++) pcm[i] = ulawToLinear(p[i]!);
-    const index = onsets.feed(pcm.subarray(0, Math.min(p.length, SAMPLES)));
-    if (index >= 0) markersArrived.push({ at, index });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (e: EndpointEvent) => {
+      if (e.type === 'ready') resolve(e.port);
+      else if (e.type === 'received') received = e.count;
+      else if (e.type === 'sent-marker') markersSent.push(e.at);
+      else markersArrived.push({ at: e.at, index: e.index });
+    });
   });
-
-  let timer: NodeJS.Timeout | undefined;
-  const pkt = createRtpPacket();
-  pkt.payloadType = PCMU;
-  pkt.ssrc = 0x1a7e9c;
-  pkt.payload = silence;
-  const buf = Buffer.alloc(sizeOfRtpPacket(pkt));
   return {
-    port: (socket.address() as { port: number }).port,
+    port,
     markersSent,
     markersArrived,
     received: () => received,
-    startSending(markerEvery: number) {
-      const start = wallNow();
-      let n = 0;
-      // Due at start + n × 20 ms on the wall clock: late timers never add up to drift.
-      const tick = (): void => {
-        while (wallNow() >= start + n * 20) {
-          if (peer !== undefined) {
-            const marked = markerEvery > 0 && n > 0 && n % markerEvery === 0;
-            pkt.sequenceNumber = n & 0xffff;
-            pkt.timestamp = (n * SAMPLES) >>> 0;
-            pkt.marker = n === 0;
-            pkt.payload = marked ? marker : silence;
-            writeRtpPacket(pkt, buf, 0);
-            if (marked) markersSent.push(wallNow());
-            socket.send(buf, peer.port, peer.address);
-          }
-          n++;
-        }
-        timer = setTimeout(tick, Math.max(0, start + n * 20 - wallNow()));
-      };
-      tick();
-    },
+    startSending: (markerEvery) => worker.postMessage({ type: 'send', markerEvery }),
     async close() {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage({ type: 'close' });
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
       clearTimeout(timer);
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };
 }
