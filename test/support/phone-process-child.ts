@@ -102,15 +102,18 @@ function measure(pcm: Int16Array, rate: number, freqs: number[], windowMs: numbe
   return report;
 }
 
-/** Renegotiates the call's media with only `codecs` offered (re-INVITE or UPDATE, RFC 3311). */
+/** Renegotiates the call's media with an offer of only `codecs` (re-INVITE or UPDATE, RFC 3311). */
 function reoffer(call: Call, method: 'INVITE' | 'UPDATE', codecs: string[]): boolean {
   const media = call.media;
   if (media === undefined || media.offerPending || call.state !== 'active') return false;
   const all = phone!.options.media.codecs;
   const chosen = codecs.map((n) => all.find((c) => c.name.toLowerCase() === n.toLowerCase())).filter((c) => c !== undefined);
   if (chosen.length === 0) return false;
+  // Only this offer is narrowed: answers to the peer's later offers use every codec again.
+  const before = media.settings.codecs;
   media.settings.codecs = chosen;
   const body = media.createOffer();
+  media.settings.codecs = before;
   const sent = method === 'UPDATE' ? call.session.update({ body }) : call.session.reinvite({ body });
   if (!sent) media.offerRefused();
   return sent;

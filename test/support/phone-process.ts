@@ -131,7 +131,7 @@ export async function startPhoneProcess(name: string, config: PhoneProcessConfig
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          const seen = events.slice(since).map((x) => `${x.event}${x.call ? `(${x.call})` : ''}`).join(' ');
+          const seen = events.slice(since).map((x) => { const { event: n, call: c, at: _a, ...rest } = x; return `${n}${c ? `(${c})` : ''}${Object.keys(rest).length ? JSON.stringify(rest) : ''}`; }).join(' ');
           reject(new Error(`${name}: no "${event}" within ${ms} ms; events since: ${seen || 'none'}`));
         }, ms);
         waiters.add(check);

