@@ -36,7 +36,7 @@ function track(call: Call): void {
       if (t.frames.length > KEEP_FRAMES) t.frames.shift();
     },
   });
-  emit('call', call, { direction: call.direction, remote: call.remoteUri });
+  emit('call', call, { direction: call.direction, remote: call.remoteUri, callId: call.session.callId });
   call.on('ringing', (r) => emit('ringing', call, r));
   call.on('answered', () => {
     emit('answered', call, { redirects: call.redirects, remote: call.remoteUri });
@@ -169,6 +169,7 @@ async function start(cfg: PhoneProcessConfig): Promise<void> {
   toneHz = cfg.toneHz;
   const options: Parameters<typeof startPhone>[0] = { account: cfg.account, rtpTimeoutMs: cfg.rtpTimeoutMs ?? 0 };
   if (cfg.maxLines !== undefined) options.maxLines = cfg.maxLines;
+  if (cfg.prack !== undefined) options.prack = cfg.prack;
   phone = await startPhone(options);
   phone.on('call', track);
   phone.on('incoming', (c) => emit('incoming', c, { from: c.remoteUri }));
@@ -177,6 +178,8 @@ async function start(cfg: PhoneProcessConfig): Promise<void> {
     if (e.type === 'registered') emit('registered', undefined);
     else if (e.type === 'registration-failed') emit('registration-failed', undefined, { reason: e.reason });
   });
+  // SIP messages as they leave and arrive (method or status, CSeq): evidence of PRACK, 302 ...
+  phone.options.stack.onTrace((e) => emit('sip', undefined, { direction: e.direction, line: e.firstLine, cseq: e.cseq, callId: e.callId }));
   send({ type: 'ready', sip: phone.options.stack.localAddress('udp') });
 }
 

@@ -9,6 +9,8 @@ export interface PhoneProcessConfig {
   /** RTP inactivity limit (default 0: never, so held calls in slow tests stay up). */
   rtpTimeoutMs?: number;
   maxLines?: number;
+  /** RFC 3262 100rel: 'required' makes our 1xx reliable (and our INVITEs require it). */
+  prack?: 'off' | 'supported' | 'required';
 }
 
 /** What the test asks of the child. Call ids are the child's `call-N`. */

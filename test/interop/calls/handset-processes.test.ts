@@ -6,9 +6,13 @@
 // forwarding (302), and a 3-way conference where every party hears the other two.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { skipUnless } from '../../support/peers/env.js';
+import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { makeTempDir, removeTempDir, skipUnless } from '../../support/peers/env.js';
+import { detectTone, parseWav } from '../../../src/media/index.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
-import { startPhoneProcess, type PhoneProcess, type PhoneProcessEvent, type ToneReport } from '../../support/phone-process.js';
+import { startPhoneProcess, type PhoneProcess, type PhoneProcessConfig, type PhoneProcessEvent, type ToneReport } from '../../support/phone-process.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,6 +44,7 @@ async function expectHears(p: PhoneProcess, present: number[], absent: number[] 
 }
 
 const onCall = (id: string | undefined) => (e: PhoneProcessEvent) => e.call === id;
+const dialId = async (p: PhoneProcess, target: string): Promise<string> => ((await p.command('dial', target)).data as { call: string }).call;
 
 /** Places a call from → to (auto-answered) and resolves with the call id on each side once both are answered. */
 async function connect(from: PhoneProcess, to: PhoneProcess, target: string): Promise<{ out: string; in: string }> {
@@ -73,7 +78,10 @@ test('Handset processes through kamailio: every call feature across processes', 
   const names: Name[] = ['alice', 'bob', 'carol'];
   const started = await Promise.all(names.map((name, i) => {
     const u = k.users[i]!;
-    return startPhoneProcess(name, { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy: k.proxyUri('udp'), autoAnswerMs: 0 }, toneHz: TONE[name] }, t);
+    const config: PhoneProcessConfig = { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy: k.proxyUri('udp'), autoAnswerMs: 0 }, toneHz: TONE[name] };
+    // carol sends her 1xx reliably and requires 100rel of the phones she calls (RFC 3262).
+    if (name === 'carol') config.prack = 'required';
+    return startPhoneProcess(name, config, t);
   }));
   const [alice, bob, carol] = started as [PhoneProcess, PhoneProcess, PhoneProcess];
   const all = [alice, bob, carol];
@@ -217,13 +225,13 @@ test('Handset processes through kamailio: every call feature across processes', 
     try {
       const a0 = alice.mark();
       const b0 = bob.mark();
-      const abOut = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const abOut = await dialId(alice, 'bob');
       const abIn = (await bob.waitFor('incoming', { since: b0 })).call!;
       await bob.command('answer', abIn);
       await alice.waitFor('answered', { since: a0, pred: onCall(abOut) });
       await expectHears(bob, [TONE.alice]);
       const [b1, c1] = [bob.mark(), carol.mark()];
-      const cbOut = ((await carol.command('dial', 'bob')).data as { call: string }).call;
+      const cbOut = await dialId(carol, 'bob');
       const cbIn = (await bob.waitFor('incoming', { since: b1 })).call!;
       await carol.waitFor('ringing', { since: c1, pred: onCall(cbOut) });
       // The US waiting tone (440 Hz, 300 ms) over what bob hears from alice.
@@ -254,7 +262,7 @@ test('Handset processes through kamailio: every call feature across processes', 
       for (const [status, reason] of [[486, 'busy'], [603, 'declined']] as const) {
         await carol.request({ op: 'set', account: { dnd: status } });
         const [a0, c0] = [alice.mark(), carol.mark()];
-        const call = ((await alice.command('dial', 'carol')).data as { call: string }).call;
+        const call = await dialId(alice, 'carol');
         const end = await alice.waitFor('ended', { since: a0, pred: onCall(call) });
         assert.deepEqual([end['reason'], end['status'], end['answered']], [reason, status, false]);
         assert.equal((await carol.waitFor('refused', { since: c0 }))['status'], status);
@@ -269,7 +277,7 @@ test('Handset processes through kamailio: every call feature across processes', 
     try {
       await bob.request({ op: 'set', account: { forward: { always: 'carol' } } });
       const [a0, b0, c0] = [alice.mark(), bob.mark(), carol.mark()];
-      const call = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const call = await dialId(alice, 'bob');
       const answered = await alice.waitFor('answered', { since: a0, pred: onCall(call) });
       assert.equal(answered['redirects'], 1);
       assert.equal((await bob.waitFor('refused', { since: b0 }))['status'], 302);
@@ -281,7 +289,7 @@ test('Handset processes through kamailio: every call feature across processes', 
 
       await bob.request({ op: 'set', account: { forward: { noAnswer: { target: 'carol', afterMs: 600 } }, autoAnswerMs: null } });
       const [a1, b1, c1] = [alice.mark(), bob.mark(), carol.mark()];
-      const call2 = ((await alice.command('dial', 'bob')).data as { call: string }).call;
+      const call2 = await dialId(alice, 'bob');
       const rang = await bob.waitFor('incoming', { since: b1 });
       await alice.waitFor('ringing', { since: a1, pred: onCall(call2) });
       assert.equal((await alice.waitFor('answered', { since: a1, pred: onCall(call2) }))['redirects'], 1);
@@ -290,6 +298,108 @@ test('Handset processes through kamailio: every call feature across processes', 
       await expectHears(alice, [TONE.carol], [], { calls: [call2] });
     } finally {
       await bob.request({ op: 'set', account: { forward: null, autoAnswerMs: 0 } });
+    }
+  });
+
+  await sub('refusals: reject 603 by the user, CANCEL while ringing, 486 when no line is free', async () => {
+    await bob.request({ op: 'set', account: { autoAnswerMs: null } });
+    try {
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      const c1 = await dialId(alice, 'bob');
+      const r1 = (await bob.waitFor('incoming', { since: b0 })).call!;
+      await alice.waitFor('ringing', { since: a0, pred: onCall(c1) });
+      await bob.command('reject', r1, '603');
+      const e1 = await alice.waitFor('ended', { since: a0, pred: onCall(c1) });
+      assert.deepEqual([e1['reason'], e1['status'], e1['answered']], ['declined', 603, false]);
+      assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(r1) }))['reason'], 'rejected');
+
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      const c2 = await dialId(alice, 'bob');
+      const r2 = (await bob.waitFor('incoming', { since: b1 })).call!;
+      await alice.waitFor('ringing', { since: a1, pred: onCall(c2) });
+      await alice.command('hangup', c2);
+      assert.equal((await alice.waitFor('ended', { since: a1, pred: onCall(c2) }))['reason'], 'cancelled');
+      assert.equal((await bob.waitFor('ended', { since: b1, pred: onCall(r2) }))['reason'], 'remote-cancelled');
+    } finally {
+      await bob.request({ op: 'set', account: { autoAnswerMs: 0 } });
+    }
+    // Two lines in use (the default): a third INVITE is refused busy before it rings.
+    await connect(alice, bob, 'bob');
+    await connect(alice, bob, 'bob');
+    const [b2, c2] = [bob.mark(), carol.mark()];
+    const c3 = await dialId(carol, 'bob');
+    const e3 = await carol.waitFor('ended', { since: c2, pred: onCall(c3) });
+    assert.deepEqual([e3['reason'], e3['status']], ['busy', 486]);
+    assert.equal((await bob.waitFor('refused', { since: b2 }))['status'], 486);
+    assert.ok(!bob.events.slice(b2).some((e) => e.event === 'incoming'), 'bob never rang');
+  });
+
+  await sub('early media: 183 with ringback (PRACKed), answer; mute; two-channel recording', async () => {
+    await carol.request({ op: 'set', account: { autoAnswerMs: null, earlyMediaRingback: true } });
+    const dir = makeTempDir('procs-rec');
+    try {
+      const [a0, c0] = [alice.mark(), carol.mark()];
+      const ac = await dialId(alice, 'carol');
+      const ring = await alice.waitFor('ringing', { since: a0, pred: onCall(ac) });
+      assert.deepEqual([ring['status'], ring['earlyMedia']], [183, true]);
+      // US ringback (440 + 480 Hz) as early media from carol.
+      await expectHears(alice, [440, 480], [TONE.carol], { calls: [ac], min: 0.3 });
+      const ca = (await carol.waitFor('incoming', { since: c0 })).call!;
+      const sip = (p: PhoneProcess, since: number, dir: string, line: string) => p.events.slice(since).some((e) => e.event === 'sip' && e['direction'] === dir && e['line'] === line);
+      assert.ok(sip(alice, a0, 'out', 'PRACK') && sip(carol, c0, 'in', 'PRACK'), 'the 183 went reliably (RFC 3262): alice PRACKed it');
+      await carol.command('answer', ca);
+      await alice.waitFor('answered', { since: a0, pred: onCall(ac) });
+      await expectHears(alice, [TONE.carol], [440], { calls: [ac] });
+      await expectHears(carol, [TONE.alice]);
+
+      await alice.command('mute', ac);
+      await expectHears(carol, [], [TONE.alice]);
+      await alice.command('unmute', ac);
+      await expectHears(carol, [TONE.alice]);
+
+      const path = join(dir, 'carol.wav');
+      await carol.command('record', path, ca);
+      await sleep(800);
+      const done = await carol.command('stop-recording', ca);
+      assert.equal((done.data as { path: string }).path, path);
+      const wav = parseWav(readFileSync(path));
+      assert.ok(wav.ok, 'the recording parses');
+      const { channels, samples, sampleRate } = wav.value;
+      assert.equal(channels, 2);
+      const channel = (k: number) => Int16Array.from({ length: Math.floor(samples.length / 2) }, (_v, i) => samples[i * 2 + k]!).subarray(-sampleRate / 2);
+      assert.ok(detectTone(channel(0), sampleRate, TONE.carol).ratio > 0.8, 'left: what carol sent');
+      assert.ok(detectTone(channel(1), sampleRate, TONE.alice).ratio > 0.8, 'right: what carol heard');
+    } finally {
+      removeTempDir(dir);
+      await carol.request({ op: 'set', account: { autoAnswerMs: 0, earlyMediaRingback: null } });
+    }
+  });
+
+  await sub('scanner defense: an INVITE straight to carol, not from kamailio, never rings', async () => {
+    const rowsBefore = ((await carol.command('history')).data as unknown[]).length;
+    const c0 = carol.mark();
+    const sock = createSocket('udp4');
+    const answers: string[] = [];
+    sock.on('message', (m) => answers.push(m.toString('latin1').split('\r\n')[0]!));
+    // From another loopback address: the defense trusts the registrar's host (127.0.0.1 here),
+    // any port of it, so a stranger must come from elsewhere.
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.2', r));
+    try {
+      const me = `127.0.0.2:${sock.address().port}`;
+      const uri = `sip:carol@127.0.0.1:${carol.sip.port!}`;
+      const invite = [
+        `INVITE ${uri} SIP/2.0`, `Via: SIP/2.0/UDP ${me};branch=z9hG4bK-scan-${Date.now()}`, 'Max-Forwards: 70',
+        `From: <sip:100@${me}>;tag=scan1`, `To: <${uri}>`, `Call-ID: scan-${Date.now()}@127.0.0.1`, 'CSeq: 1 INVITE',
+        `Contact: <sip:100@${me}>`, 'User-Agent: friendly-scanner', 'Content-Length: 0', '', '',
+      ].join('\r\n');
+      sock.send(invite, carol.sip.port!, '127.0.0.1');
+      assert.equal((await carol.waitFor('refused', { since: c0 }))['status'], 403);
+      await sleep(300);
+      assert.ok(answers.every((a) => /^SIP\/2\.0 (403|100)\b/.test(a)), `only 403 (or nothing) came back: ${answers.join(' | ')}`);
+      assert.ok(!carol.events.slice(c0).some((e) => e.event === 'incoming' || e.event === 'call'), 'carol never rang');
+      assert.equal(((await carol.command('history')).data as unknown[]).length, rowsBefore, 'no history row');
+    } finally {
+      sock.close();
     }
   });
 });
