@@ -134,17 +134,22 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     }, MARKER_EVERY);
     const framesFrom = stamps.frames.length;
     await sleep(MEASURE_MS);
+    // The window ends here: what the engine and the far end saw is taken before the page is asked
+    // anything (the page's audio can stall around Playwright's calls).
+    const sent = endpoint.markersSent.slice(sendFrom);
+    const frames = stamps.frames.slice(framesFrom);
+    const jbNow = call.stream?.getStats().jitter;
+    // The stats object is live: copy it at the window's end.
+    const jb = jbNow === undefined ? undefined : { ...jbNow };
+    const queues = engine.audioQueueDelayMs();
+    const underruns = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns - underrunsBefore;
     await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latencyMarkers(0));
     await sleep(500);
     const pageLog = await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.latency());
-    const underruns = (await page.evaluate(() => (globalThis as unknown as MarkerPage).handsetTest.readTap())).underruns - underrunsBefore;
-    const jb = call.stream?.getStats().jitter;
-    const queues = engine.audioQueueDelayMs();
     stopListening();
     await page.getByRole('button', { name: 'Hang up' }).click();
     await until('the call ended', () => phone.activeCalls.length === 0, 5000);
 
-    const sent = endpoint.markersSent.slice(sendFrom);
     const captured = pageLog.markersCaptured;
     const arrived = endpoint.markersArrived.map((m) => m.at);
     const rendered = pageLog.markersRendered.map((m) => m.renderedAt);
@@ -152,8 +157,8 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     const w = PAIR_WINDOW_MS;
     const captureToRtp = pairDelays(captured, arrived, w);
     const rtpToRendered = pairDelays(sent, rendered, w);
-    const frames = stamps.frames.slice(framesFrom);
     const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
+    const stalls = gaps.flatMap((g, i) => (g > 100 ? [{ ms: g, at: (frames[i]! - frames[0]!) / 1000 }] : []));
     // The call's pump runs when a microphone frame arrives: a packet waits at least for the next one.
     const nextTick = sent.map((t) => (frames.find((f) => f >= t) ?? t) - t);
     const delta = (k: 'underrunFrames' | 'concealedFrames' | 'acceleratedMs' | 'expandedMs'): string => (jb === undefined ? '-' : (jb[k] - (jbBefore[k] ?? 0)).toFixed(0));
@@ -176,7 +181,7 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
       `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms, excess ${jb?.excessDelayMs.toFixed(0) ?? '-'} ms; while measuring ${delta('underrunFrames')} underrun and ${delta('concealedFrames')} concealed frames, ${delta('acceleratedMs')} ms accelerated, ${delta('expandedMs')} ms expanded`,
       `  engine queues (mean): microphone ${queues?.mic.toFixed(1) ?? '-'} ms, speaker ${queues?.speaker.toFixed(1) ?? '-'} ms; page playback underruns while measuring ${underruns}`,
       `  markers: ${captured.length} captured, ${arrived.length} arrived; ${sent.length} sent, ${rendered.length} rendered`,
-      `  machine: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs; microphone frame gaps over 100 ms (audio thread or engine stalls): ${gaps.filter((g) => g > 100).length}`,
+      `  machine: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs; microphone frame gaps over 100 ms (audio thread or engine stalls): ${stalls.map((g) => `${g.ms.toFixed(0)} ms at +${g.at.toFixed(1)} s`).join(', ') || 'none'}`,
       `capture → RTP sent:      ${verdict(captureToRtp)}`,
       `RTP received → rendered: ${verdict(rtpToRendered)}`,
     ];
