@@ -2,10 +2,10 @@
 // process, driven over the Node IPC channel. Requests in ({ id, op, ... }), answers and call
 // events out. Every call plays this phone's tone and keeps its last seconds of received audio,
 // so the parent can ask "how loud is X Hz in the last N ms" without moving PCM over IPC.
-import { detectTone } from '../../src/media/index.js';
+import { cadence, continuous, detectTone, sound } from '../../src/media/index.js';
 import {
   Conference, phoneCommands, sendDtmf, sendFlash, setHold, startPhone, toneSource,
-  type AccountSettings, type Call, type DtmfMode, type Phone,
+  type AccountSettings, type Call, type DtmfMode, type Phone, type ReferPolicy,
 } from '../../src/phone/index.js';
 import type { ChildRequest, PhoneProcessConfig, ToneReport } from './phone-process-protocol.js';
 
@@ -38,13 +38,10 @@ function track(call: Call): void {
   });
   emit('call', call, { direction: call.direction, remote: call.remoteUri, callId: call.session.callId });
   call.on('ringing', (r) => emit('ringing', call, r));
+  watchSession(call);
   call.on('answered', () => {
     emit('answered', call, { redirects: call.redirects, remote: call.remoteUri });
-    // Which in-dialog offer/answer moved the media (re-INVITE or UPDATE, either way).
-    call.session.on((e) => {
-      if (e.type === 'media-changed') emit('offer-answer', call, { method: e.method, direction: e.direction });
-      if (e.type === 'offer-failed') emit('offer-failed', call, { method: e.method, status: e.status });
-    });
+    watchSession(call);
   });
   call.on('media', (m) => emit('media', call, m));
   call.on('held', (h) => emit('held', call, h));
@@ -56,6 +53,31 @@ function track(call: Call): void {
     emit('ended', call, end);
   });
 }
+
+const watched = new WeakSet<object>();
+
+/** Session events the Call does not re-emit: which in-dialog offer/answer moved the media, RFC 4028 intervals. */
+function watchSession(call: Call): void {
+  const session = call.session;
+  if (watched.has(session)) return;
+  watched.add(session);
+  session.on((e) => {
+    if (e.type === 'media-changed') emit('offer-answer', call, { method: e.method, direction: e.direction, localVersion: sdpVersion(e.local.body), remoteVersion: sdpVersion(e.remote.body), local: sdpDirection(e.local.body), remote: sdpDirection(e.remote.body) });
+    if (e.type === 'offer-failed') emit('offer-failed', call, { method: e.method, status: e.status });
+    if (e.type === 'session-timer') emit('session-timer', call, { intervalS: e.intervalS, weRefresh: e.weRefresh });
+  });
+}
+
+/** The o= line's session version (RFC 4566 §5.2), as text. */
+const sdpVersion = (sdp: Buffer): string | undefined => /^o=\S+ \S+ (\d+)/m.exec(sdp.toString('latin1'))?.[1];
+/** The audio stream's direction attribute (sendrecv when none). */
+const sdpDirection = (sdp: Buffer): string => /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sdp.toString('latin1'))?.[1] ?? 'sendrecv';
+
+/** A steady tone of one or more frequencies, or a burst of `onMs` (a DTMF digit as audio). */
+const tone = (hz: number | number[], onMs?: number) => {
+  const s = sound(...(typeof hz === 'number' ? [hz] : hz));
+  return toneSource(onMs === undefined ? continuous(s) : cadence(s, onMs, 600_000));
+};
 
 function pick(id: string | undefined): Call {
   const live = phone!.activeCalls;
@@ -132,15 +154,23 @@ async function handle(r: ChildRequest): Promise<unknown> {
       return measure(pcm, 8000, r.freqs, r.windowMs);
     }
     case 'play':
-      if (r.call === undefined) {
+      if (r.call !== undefined) pick(r.call).play(tone(r.hz, r.onMs));
+      else if (typeof r.hz === 'number' && r.onMs === undefined) {
         toneHz = r.hz;
         for (const c of p.activeCalls) c.play(toneSource(r.hz));
-      } else pick(r.call).play(toneSource(r.hz));
+      } else throw new Error('play: a burst or a chord needs a call');
       return true;
+    case 'dial': {
+      const c = await p.dial(r.target, r.headers ? { headers: r.headers } : {});
+      if (typeof c === 'string') throw new Error(c);
+      return c.id;
+    }
     case 'set': {
       const s = p.account!.settings as AccountSettings;
       Object.assign(s, r.account);
       for (const k of Object.keys(r.account) as Array<keyof AccountSettings>) if (r.account[k] === null) delete s[k];
+      if (r.phone?.referPolicy !== undefined) p.options.referPolicy = r.phone.referPolicy as ReferPolicy;
+      if (r.phone?.dtmfMode !== undefined) p.options.dtmfMode = r.phone.dtmfMode as DtmfMode;
       return true;
     }
     case 'dtmf':
@@ -170,6 +200,7 @@ async function start(cfg: PhoneProcessConfig): Promise<void> {
   const options: Parameters<typeof startPhone>[0] = { account: cfg.account, rtpTimeoutMs: cfg.rtpTimeoutMs ?? 0 };
   if (cfg.maxLines !== undefined) options.maxLines = cfg.maxLines;
   if (cfg.prack !== undefined) options.prack = cfg.prack;
+  if (cfg.inbandDtmf) options.inbandDtmf = true;
   phone = await startPhone(options);
   phone.on('call', track);
   phone.on('incoming', (c) => emit('incoming', c, { from: c.remoteUri }));

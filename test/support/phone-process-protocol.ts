@@ -11,6 +11,8 @@ export interface PhoneProcessConfig {
   maxLines?: number;
   /** RFC 3262 100rel: 'required' makes our 1xx reliable (and our INVITEs require it). */
   prack?: 'off' | 'supported' | 'required';
+  /** Detect DTMF digits sent as audio (reported as dtmf via 'inband'). */
+  inbandDtmf?: boolean;
 }
 
 /** What the test asks of the child. Call ids are the child's `call-N`. */
@@ -19,10 +21,12 @@ export type ChildOp =
   | { op: 'command'; name: string; args: string[] }
   /** Tone levels in the last `lastMs` heard on `calls` (default: all live calls, summed); `windowMs`: the strongest window of that length. */
   | { op: 'tone'; freqs: number[]; lastMs: number; windowMs?: number; calls?: string[] }
-  /** Plays `hz` on one call, or (no call) on every call from now on. */
-  | { op: 'play'; hz: number; call?: string }
-  /** Changes the account's settings at run time (null removes a setting). */
-  | { op: 'set'; account: { [K in keyof AccountSettings]?: AccountSettings[K] | null } }
+  /** Plays `hz` (several: a chord) on one call, for `onMs` then silence; or a steady `hz` on every call from now on (no call). */
+  | { op: 'play'; hz: number | number[]; onMs?: number; call?: string }
+  /** Phone.dial with extra headers; answers the call id. */
+  | { op: 'dial'; target: string; headers?: Array<[string, string]> }
+  /** Changes the account's settings at run time (null removes a setting), and the phone's REFER policy / DTMF mode. */
+  | { op: 'set'; account: { [K in keyof AccountSettings]?: AccountSettings[K] | null }; phone?: { referPolicy?: 'accept' | 'reject'; dtmfMode?: 'rfc4733' | 'info' | 'info-dtmf' } }
   | { op: 'dtmf'; digits: string; mode: 'rfc4733' | 'info' | 'info-dtmf'; call?: string }
   | { op: 'flash'; mode: 'rfc4733' | 'info' | 'info-dtmf'; call?: string }
   | { op: 'hold'; hold: boolean; method: 'INVITE' | 'UPDATE'; call?: string }

@@ -40,6 +40,8 @@ export interface PhoneProcess {
   close(): Promise<void>;
   /** The child's stderr so far. */
   stderr(): string;
+  /** Sends a signal to the process (SIGSTOP / SIGCONT: a peer that freezes). */
+  signal(sig: NodeJS.Signals): void;
 }
 
 /** Forks a phone process and resolves once it is listening and (with a password) registered. */
@@ -152,5 +154,6 @@ export async function startPhoneProcess(name: string, config: PhoneProcessConfig
     },
     close,
     stderr: () => err,
+    signal: (sig) => void child.kill(sig),
   };
 }

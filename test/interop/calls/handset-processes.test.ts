@@ -79,8 +79,9 @@ test('Handset processes through kamailio: every call feature across processes', 
   const started = await Promise.all(names.map((name, i) => {
     const u = k.users[i]!;
     const config: PhoneProcessConfig = { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy: k.proxyUri('udp'), autoAnswerMs: 0 }, toneHz: TONE[name] };
-    // carol sends her 1xx reliably and requires 100rel of the phones she calls (RFC 3262).
-    if (name === 'carol') config.prack = 'required';
+    // carol sends her 1xx reliably and requires 100rel of the phones she calls (RFC 3262),
+    // detects digits sent as audio, and ends a call after 3 s without RTP.
+    if (name === 'carol') Object.assign(config, { prack: 'required', inbandDtmf: true, rtpTimeoutMs: 3000 });
     return startPhoneProcess(name, config, t);
   }));
   const [alice, bob, carol] = started as [PhoneProcess, PhoneProcess, PhoneProcess];
@@ -95,9 +96,17 @@ test('Handset processes through kamailio: every call feature across processes', 
   });
 
   await sub('call with two-way audio, hold/resume, DTMF, media change', async (st) => {
+    const [a0, b0] = [alice.mark(), bob.mark()];
     const ab = await connect(alice, bob, 'bob');
     await expectHears(alice, [TONE.bob], [TONE.alice]);
     await expectHears(bob, [TONE.alice], [TONE.bob]);
+    // kamailio challenged the INVITE (407) and the digest retry went through.
+    const sipLines = alice.events.slice(a0).filter((e) => e.event === 'sip').map((e) => `${String(e['direction'])} ${String(e['line']).split(' ')[0]!} ${String(e['cseq'])}`);
+    assert.deepEqual(sipLines.slice(0, 4), ['out INVITE 1 INVITE', 'in 407 1 INVITE', 'out ACK 1 ACK', 'out INVITE 2 INVITE']);
+    // RFC 4028: both ends agree on the interval, exactly one refreshes.
+    const timers = [await alice.waitFor('session-timer', { since: a0, pred: onCall(ab.out) }), await bob.waitFor('session-timer', { since: b0, pred: onCall(ab.in) })];
+    assert.equal(timers[0]!['intervalS'], timers[1]!['intervalS']);
+    assert.equal(timers.filter((x) => x['weRefresh'] === true).length, 1, JSON.stringify(timers));
 
     await st.test('hold and resume by re-INVITE (alice holds bob)', async () => {
       const [a0, b0] = [alice.mark(), bob.mark()];
@@ -145,6 +154,9 @@ test('Handset processes through kamailio: every call feature across processes', 
       const b2 = bob.mark();
       assert.equal(await alice.request({ op: 'flash', mode: 'info', call: ab.out }), 'info');
       assert.equal((await bob.waitFor('dtmf', { since: b2 }))['digit'], 'hf');
+      const b3 = bob.mark();
+      assert.equal(await alice.request({ op: 'flash', mode: 'rfc4733', call: ab.out }), 'rfc4733');
+      assert.deepEqual(pickDtmf(await bob.waitFor('dtmf', { since: b3 })), { digit: '!', via: 'rfc4733' });
     });
 
     await st.test('media change: re-INVITE to PCMA, UPDATE back to PCMU, audio after each', async () => {
@@ -164,10 +176,47 @@ test('Handset processes through kamailio: every call feature across processes', 
       await expectHears(bob, [TONE.alice]);
     });
 
-    const [a0, b0] = [alice.mark(), bob.mark()];
+    await st.test('glare: both hold at once; 491 and retry (RFC 3261 §14.1) end with both held', async (gt) => {
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      await Promise.all([alice.command('hold', ab.out), bob.command('hold', ab.in)]);
+      const both = (e: PhoneProcessEvent) => e['local'] === true && e['remote'] === true;
+      await alice.waitFor('held', { since: a1, pred: both, timeoutMs: 6000 });
+      await bob.waitFor('held', { since: b1, pred: both, timeoutMs: 6000 });
+      const glare = [alice, bob].map((p, i) => p.events.slice([a1, b1][i]).filter((e) => e.event === 'sip' && e['direction'] === 'in' && String(e['line']).startsWith('491')).length);
+      gt.diagnostic(`491 received: alice ${glare[0]!}, bob ${glare[1]!}`);
+      // Each side's own offer goes through in the end (the Call-ID owner, alice, waits 2.1-4 s).
+      const sent = (e: PhoneProcessEvent) => e['direction'] === 'sent';
+      await alice.waitFor('offer-answer', { since: a1, pred: sent, timeoutMs: 6000 });
+      await bob.waitFor('offer-answer', { since: b1, pred: sent, timeoutMs: 6000 });
+      await sleep(100);
+      const exchanges = [...alice.events.slice(a1), ...bob.events.slice(b1)].filter((e) => e.event === 'offer-answer');
+      gt.diagnostic(`offer/answer: ${JSON.stringify(exchanges.map((e) => [e['direction'], e['localVersion'], e['local'], e['remoteVersion'], e['remote']]))}`);
+      // RFC 3264 §8: each SDP a side sends has a version one above its previous one, never lower.
+      await gt.test('a retried offer after 491 is newer than the answer given meanwhile (RFC 3264 §8)', {
+        todo: 'known bug: src/sip/session/offer-exchange.ts resends the offer built before the 491 (o= version goes back, e.g. 9 then 8) after answering the peer\'s offer',
+      }, () => {
+        for (const [p, since] of [[alice, a1], [bob, b1]] as const) {
+          const versions = p.events.slice(since).filter((e) => e.event === 'offer-answer').map((e) => Number(e['localVersion']));
+          assert.ok(versions.every((v, i) => i === 0 || v > versions[i - 1]!), `${p.name} sent SDP versions ${versions.join(', ')}`);
+        }
+      });
+      const last = (p: PhoneProcess, since: number) => p.events.slice(since).filter((e) => e.event === 'held').at(-1)!;
+      assert.deepEqual([pickHeld(last(alice, a1)), pickHeld(last(bob, b1))], [{ local: true, remote: true }, { local: true, remote: true }]);
+      const [a2, b2] = [alice.mark(), bob.mark()];
+      await alice.command('resume', ab.out);
+      await bob.waitFor('held', { since: b2, pred: (e) => e['remote'] === false });
+      await bob.command('resume', ab.in);
+      const none = (e: PhoneProcessEvent) => e['local'] === false && e['remote'] === false;
+      await alice.waitFor('held', { since: a2, pred: none });
+      await bob.waitFor('held', { since: b2, pred: none });
+      await expectHears(alice, [TONE.bob]);
+      await expectHears(bob, [TONE.alice]);
+    });
+
+    const [a2, b2] = [alice.mark(), bob.mark()];
     await alice.command('hangup', ab.out);
-    assert.equal((await alice.waitFor('ended', { since: a0, pred: onCall(ab.out) }))['reason'], 'local-bye');
-    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(ab.in) }))['reason'], 'remote-bye');
+    assert.equal((await alice.waitFor('ended', { since: a2, pred: onCall(ab.out) }))['reason'], 'local-bye');
+    assert.equal((await bob.waitFor('ended', { since: b2, pred: onCall(ab.in) }))['reason'], 'remote-bye');
   });
 
   await sub('3-way conference: each party hears the other two', async () => {
@@ -402,7 +451,68 @@ test('Handset processes through kamailio: every call feature across processes', 
       sock.close();
     }
   });
+
+  await sub('auto-answer asked for by Call-Info answer-after: only from a trusted source', async () => {
+    try {
+      await bob.request({ op: 'set', account: { autoAnswerMs: null, trustedAutoAnswerSources: ['127.0.0.1'] } });
+      const headers: Array<[string, string]> = [['Call-Info', '<sip:127.0.0.1>;answer-after=0']];
+      const [a0, b0] = [alice.mark(), bob.mark()];
+      const c1 = await alice.request<string>({ op: 'dial', target: 'bob', headers });
+      await alice.waitFor('answered', { since: a0, pred: onCall(c1) });
+      await bob.waitFor('answered', { since: b0 });
+      await hangupAll(all);
+      await bob.request({ op: 'set', account: { trustedAutoAnswerSources: null } });
+      const [a1, b1] = [alice.mark(), bob.mark()];
+      const c2 = await alice.request<string>({ op: 'dial', target: 'bob', headers });
+      await bob.waitFor('incoming', { since: b1 });
+      await sleep(500);
+      assert.ok(!alice.events.slice(a1).some((e) => e.event === 'answered'), 'an untrusted answer-after is ignored: bob still rings');
+      await alice.command('hangup', c2);
+    } finally {
+      await bob.request({ op: 'set', account: { autoAnswerMs: 0, trustedAutoAnswerSources: null } });
+    }
+  });
+
+  await sub('REFER refused by policy: the transfer fails, the call stays up', async () => {
+    try {
+      await alice.request({ op: 'set', account: {}, phone: { referPolicy: 'reject' } });
+      const ab = await connect(alice, bob, 'bob');
+      const b0 = bob.mark();
+      await bob.command('transfer', 'carol', ab.in);
+      const p = await bob.waitFor('transfer-progress', { since: b0, pred: (e) => e['final'] === true });
+      assert.equal(p['status'], 603);
+      await sleep(200);
+      assert.ok(!bob.events.slice(b0).some((e) => e.event === 'ended'), 'bob keeps the call');
+      await expectHears(bob, [TONE.alice]);
+    } finally {
+      await alice.request({ op: 'set', account: {}, phone: { referPolicy: 'accept' } });
+    }
+  });
+
+  await sub('in-band DTMF: a digit alice sends as audio is detected by carol', async () => {
+    const ac = await connect(alice, carol, 'carol');
+    await expectHears(carol, [TONE.alice]);
+    const c0 = carol.mark();
+    // 5 = 770 + 1336 Hz, 200 ms.
+    await alice.request({ op: 'play', hz: [770, 1336], onMs: 200, call: ac.out });
+    assert.deepEqual(pickDtmf(await carol.waitFor('dtmf', { since: c0 })), { digit: '5', via: 'inband' });
+  });
+
+  await sub('RTP inactivity: bob freezes (SIGSTOP), carol ends the call after 3 s without RTP', async () => {
+    const bc = await connect(bob, carol, 'carol');
+    await expectHears(carol, [TONE.bob]);
+    const [b0, c0] = [bob.mark(), carol.mark()];
+    bob.signal('SIGSTOP');
+    try {
+      const end = await carol.waitFor('ended', { since: c0, pred: onCall(bc.in), timeoutMs: 7000 });
+      assert.equal(end['reason'], 'rtp-timeout');
+    } finally {
+      bob.signal('SIGCONT');
+    }
+    assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(bc.out), timeoutMs: 8000 }))['reason'], 'remote-bye');
+  });
 });
 
+const pickDtmf = (e: PhoneProcessEvent) => ({ digit: e['digit'], via: e['via'] });
 const pickHeld = (e: PhoneProcessEvent) => ({ local: e['local'], remote: e['remote'] });
 const digits = (p: PhoneProcess, since: number): string[] => p.events.slice(since).filter((e) => e.event === 'dtmf').map((e) => `${String(e['digit'])}/${String(e['via'])}`);
