@@ -166,7 +166,8 @@ async function handle(r: ChildRequest): Promise<unknown> {
       return c.id;
     }
     case 'set': {
-      const s = p.account!.settings as AccountSettings;
+      if (p.account === undefined && Object.keys(r.account).length > 0) throw new Error('set: this phone has no account');
+      const s = (p.account?.settings ?? {}) as AccountSettings;
       Object.assign(s, r.account);
       for (const k of Object.keys(r.account) as Array<keyof AccountSettings>) if (r.account[k] === null) delete s[k];
       if (r.phone?.referPolicy !== undefined) p.options.referPolicy = r.phone.referPolicy as ReferPolicy;
@@ -197,10 +198,12 @@ async function handle(r: ChildRequest): Promise<unknown> {
 
 async function start(cfg: PhoneProcessConfig): Promise<void> {
   toneHz = cfg.toneHz;
-  const options: Parameters<typeof startPhone>[0] = { account: cfg.account, rtpTimeoutMs: cfg.rtpTimeoutMs ?? 0 };
+  const options: Parameters<typeof startPhone>[0] = { rtpTimeoutMs: cfg.rtpTimeoutMs ?? 0 };
+  if (cfg.account !== undefined) options.account = cfg.account;
   if (cfg.maxLines !== undefined) options.maxLines = cfg.maxLines;
   if (cfg.prack !== undefined) options.prack = cfg.prack;
   if (cfg.inbandDtmf) options.inbandDtmf = true;
+  if (cfg.srtp !== undefined) options.srtp = cfg.srtp;
   phone = await startPhone(options);
   phone.on('call', track);
   phone.on('incoming', (c) => emit('incoming', c, { from: c.remoteUri }));
@@ -210,7 +213,7 @@ async function start(cfg: PhoneProcessConfig): Promise<void> {
     else if (e.type === 'registration-failed') emit('registration-failed', undefined, { reason: e.reason });
   });
   // SIP messages as they leave and arrive (method or status, CSeq): evidence of PRACK, 302 ...
-  phone.options.stack.onTrace((e) => emit('sip', undefined, { direction: e.direction, line: e.firstLine, cseq: e.cseq, callId: e.callId }));
+  phone.options.stack.onTrace((e) => emit('sip', undefined, { direction: e.direction, transport: e.transport, line: e.firstLine, cseq: e.cseq, callId: e.callId }));
   send({ type: 'ready', sip: phone.options.stack.localAddress('udp') });
 }
 

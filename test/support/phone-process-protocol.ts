@@ -3,7 +3,8 @@
 import type { AccountSettings } from '../../src/phone/index.js';
 
 export interface PhoneProcessConfig {
-  account: AccountSettings;
+  /** The account (none: direct calls only, `sip:user@host`). */
+  account?: AccountSettings;
   /** The tone every call of this phone plays (Hz; 0 = silence). */
   toneHz: number;
   /** RTP inactivity limit (default 0: never, so held calls in slow tests stay up). */
@@ -11,6 +12,8 @@ export interface PhoneProcessConfig {
   maxLines?: number;
   /** RFC 3262 100rel: 'required' makes our 1xx reliable (and our INVITEs require it). */
   prack?: 'off' | 'supported' | 'required';
+  /** SDES-SRTP (default off). */
+  srtp?: 'off' | 'optional' | 'mandatory';
   /** Detect DTMF digits sent as audio (reported as dtmf via 'inband'). */
   inbandDtmf?: boolean;
 }

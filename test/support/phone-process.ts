@@ -67,7 +67,7 @@ export async function startPhoneProcess(name: string, config: PhoneProcessConfig
     child.on('message', (m: { type: string; [k: string]: unknown }) => {
       if (m.type === 'ready') {
         sip = m['sip'] as PhoneProcess['sip'];
-        if (config.account.password === undefined) (clearTimeout(timer), resolve());
+        if (config.account?.password === undefined) (clearTimeout(timer), resolve());
       } else if (m.type === 'fatal') (clearTimeout(timer), reject(new Error(`${name}: ${String(m['error'])}`)));
       else if (m.type === 'reply') replies.get(m['id'] as number)?.(m as never);
       else if (m.type === 'event') {

@@ -78,15 +78,20 @@ test('Handset processes through kamailio: every call feature across processes', 
   const names: Name[] = ['alice', 'bob', 'carol'];
   const started = await Promise.all(names.map((name, i) => {
     const u = k.users[i]!;
-    const config: PhoneProcessConfig = { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy: k.proxyUri('udp'), autoAnswerMs: 0 }, toneHz: TONE[name] };
+    // bob registers and talks to kamailio over TCP, the others over UDP.
+    const proxy = k.proxyUri(name === 'bob' ? 'tcp' : 'udp');
+    const config: PhoneProcessConfig = { account: { aor: `sip:${u.user}@${k.domain}`, password: u.password, proxy, autoAnswerMs: 0 }, toneHz: TONE[name] };
     // carol sends her 1xx reliably and requires 100rel of the phones she calls (RFC 3262),
     // detects digits sent as audio, and ends a call after 3 s without RTP.
-    if (name === 'carol') Object.assign(config, { prack: 'required', inbandDtmf: true, rtpTimeoutMs: 3000 });
+    // She offers SDES-SRTP and takes it when offered (srtp optional).
+    if (name === 'carol') Object.assign(config, { prack: 'required', inbandDtmf: true, rtpTimeoutMs: 3000, srtp: 'optional' });
     return startPhoneProcess(name, config, t);
   }));
   const [alice, bob, carol] = started as [PhoneProcess, PhoneProcess, PhoneProcess];
   const all = [alice, bob, carol];
   assert.equal(new Set(all.map((p) => p.pid)).size, 3, 'three processes');
+  const registers = (p: PhoneProcess) => p.events.filter((e) => e.event === 'sip' && e['line'] === 'REGISTER').map((e) => e['transport']);
+  assert.deepEqual([...new Set(registers(alice)), ...new Set(registers(bob))], ['udp', 'tcp'], 'alice registers over UDP, bob over TCP');
   const sub = (name: string, fn: (t: TestContext) => Promise<void>) => t.test(name, async (st) => {
     try {
       await fn(st);
@@ -217,6 +222,11 @@ test('Handset processes through kamailio: every call feature across processes', 
     await alice.command('hangup', ab.out);
     assert.equal((await alice.waitFor('ended', { since: a2, pred: onCall(ab.out) }))['reason'], 'local-bye');
     assert.equal((await bob.waitFor('ended', { since: b2, pred: onCall(ab.in) }))['reason'], 'remote-bye');
+    // The history row of each side, completed at the end.
+    const row = async (p: PhoneProcess, id: string) => ((await p.command('history')).data as Array<Record<string, unknown>>).find((r) => r['callId'] === id)!;
+    const [ra, rb] = [await row(alice, ab.out), await row(bob, ab.in)];
+    assert.deepEqual([ra['direction'], ra['reason'], typeof ra['answeredAt'], typeof ra['endedAt']], ['outgoing', 'local-bye', 'number', 'number']);
+    assert.deepEqual([rb['direction'], rb['reason'], rb['account']], ['incoming', 'remote-bye', `sip:bob@${k.domain}`]);
   });
 
   await sub('3-way conference: each party hears the other two', async () => {
@@ -347,6 +357,18 @@ test('Handset processes through kamailio: every call feature across processes', 
       await expectHears(alice, [TONE.carol], [], { calls: [call2] });
     } finally {
       await bob.request({ op: 'set', account: { forward: null, autoAnswerMs: 0 } });
+    }
+  });
+
+  await sub('3xx loop: bob forwards to himself, alice gives up with redirect-loop', async () => {
+    try {
+      await bob.request({ op: 'set', account: { forward: { always: 'bob' } } });
+      const a0 = alice.mark();
+      const call = await dialId(alice, 'bob');
+      const end = await alice.waitFor('ended', { since: a0, pred: onCall(call) });
+      assert.deepEqual([end['reason'], end['answered']], ['redirect-loop', false]);
+    } finally {
+      await bob.request({ op: 'set', account: { forward: null } });
     }
   });
 
@@ -496,6 +518,28 @@ test('Handset processes through kamailio: every call feature across processes', 
     // 5 = 770 + 1336 Hz, 200 ms.
     await alice.request({ op: 'play', hz: [770, 1336], onMs: 200, call: ac.out });
     assert.deepEqual(pickDtmf(await carol.waitFor('dtmf', { since: c0 })), { digit: '5', via: 'inband' });
+  });
+
+  await sub('a direct call with SDES-SRTP: a Handset with no account calls carol at her address', async () => {
+    // dave insists on SDES-SRTP; carol takes it.
+    const dave = await startPhoneProcess('dave', { toneHz: 800, srtp: 'mandatory' }, t);
+    await carol.request({ op: 'set', account: { directCalls: true } });
+    try {
+      const [d0, c0] = [dave.mark(), carol.mark()];
+      const call = await dialId(dave, `sip:carol@127.0.0.1:${carol.sip.port!}`);
+      await dave.waitFor('answered', { since: d0, pred: onCall(call) });
+      const inc = await carol.waitFor('incoming', { since: c0 });
+      assert.match(String(inc['from']), /^sip:handset@127\.0\.0\.1/);
+      const suite = (p: PhoneProcess, since: number) => p.events.slice(since).filter((e) => e.event === 'media').map((e) => e['srtp']).at(-1);
+      assert.match(String(suite(dave, d0)), /^(AEAD_AES|AES_CM)/);
+      assert.equal(suite(carol, c0), suite(dave, d0));
+      await expectHears(dave, [TONE.carol]);
+      await expectHears(carol, [800], [], { calls: [inc.call!] });
+      await hangupAll([dave, carol]);
+    } finally {
+      await carol.request({ op: 'set', account: { directCalls: null } });
+      await dave.close();
+    }
   });
 
   await sub('RTP inactivity: bob freezes (SIGSTOP), carol ends the call after 3 s without RTP', async () => {
