@@ -1,9 +1,12 @@
 // Three Handsets, each a Phone in its own process (test/support/phone-process.ts), registered at
-// kamailio and calling each other through it. Each plays its own tone (alice 500 Hz, bob 1200 Hz,
-// carol 2000 Hz); audio is checked in each process on what its calls received. Every feature of
-// the phone across processes: two-way audio, hold/resume (re-INVITE and UPDATE), DTMF (RFC 4733,
-// INFO both types, hook flash), media change, blind and attended transfer, call waiting, DND,
-// forwarding (302), and a 3-way conference where every party hears the other two.
+// kamailio (alice and carol over UDP, bob over TCP) and calling each other through it. Each plays
+// its own tone (alice 500 Hz, bob 1200 Hz, carol 2000 Hz); audio is checked in each process on
+// what its calls received. The phone's features across processes: digest on INVITE, two-way
+// audio, session timers, hold/resume (re-INVITE and UPDATE), 491 glare, DTMF (RFC 4733, INFO both
+// types, hook flash, in-band), codec change, a 3-way conference where every party hears the other
+// two, blind and attended transfer, REFER refused by policy, call waiting, DND, forwarding (302
+// always / no answer, loop limit), reject, CANCEL, busy, 183 ringback with PRACK, mute,
+// recording, scanner defense, header auto-answer, a direct SRTP call, RTP inactivity, history.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -12,66 +15,12 @@ import { readFileSync } from 'node:fs';
 import { makeTempDir, removeTempDir, skipUnless } from '../../support/peers/env.js';
 import { detectTone, parseWav } from '../../../src/media/index.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
-import { startPhoneProcess, type PhoneProcess, type PhoneProcessConfig, type PhoneProcessEvent, type ToneReport } from '../../support/phone-process.js';
+import { startPhoneProcess, type PhoneProcess, type PhoneProcessConfig, type PhoneProcessEvent } from '../../support/phone-process.js';
+import { connect, dialId, digits, expectHears, hangupAll, onCall, pickDtmf, pickHeld, sleep } from '../../support/phone-process-checks.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TONE = { alice: 500, bob: 1200, carol: 2000 } as const;
 type Name = keyof typeof TONE;
-
-/** Polls the tone levels until `ok` holds (at most `withinMs`); the last report either way. */
-async function toneUntil(p: PhoneProcess, freqs: number[], ok: (r: ToneReport) => boolean, o: { lastMs?: number; withinMs?: number; calls?: string[] } = {}): Promise<ToneReport> {
-  const end = Date.now() + (o.withinMs ?? 3000);
-  const q: { calls?: string[] } = o.calls ? { calls: o.calls } : {};
-  for (;;) {
-    const r = await p.tone(freqs, o.lastMs ?? 400, q);
-    if (ok(r) || Date.now() > end) return r;
-    await sleep(100);
-  }
-}
-
-const ratio = (r: ToneReport, hz: number): number => r.tones[String(hz)]!.ratio;
-
-/** Asserts `p` hears every tone of `present` (ratio > min) and none of `absent` (ratio < 0.1). */
-async function expectHears(p: PhoneProcess, present: number[], absent: number[] = [], o: { calls?: string[]; min?: number; withinMs?: number } = {}): Promise<void> {
-  const min = o.min ?? 0.8;
-  const ok = (r: ToneReport) => present.every((hz) => ratio(r, hz) > min) && absent.every((hz) => ratio(r, hz) < 0.1);
-  const q: { calls?: string[]; withinMs?: number } = {};
-  if (o.calls) q.calls = o.calls;
-  if (o.withinMs !== undefined) q.withinMs = o.withinMs;
-  const r = await toneUntil(p, [...present, ...absent], ok, q);
-  assert.ok(ok(r), `${p.name} should hear ${present.join('+') || 'nothing'}${absent.length ? ` and not ${absent.join('+')}` : ''}: ${JSON.stringify(r)}`);
-}
-
-const onCall = (id: string | undefined) => (e: PhoneProcessEvent) => e.call === id;
-const dialId = async (p: PhoneProcess, target: string): Promise<string> => ((await p.command('dial', target)).data as { call: string }).call;
-
-/** Places a call from → to (auto-answered) and resolves with the call id on each side once both are answered. */
-async function connect(from: PhoneProcess, to: PhoneProcess, target: string): Promise<{ out: string; in: string }> {
-  const since = to.mark();
-  const fromSince = from.mark();
-  const r = await from.command('dial', target);
-  const out = (r.data as { call: string }).call;
-  await from.waitFor('answered', { pred: onCall(out), since: fromSince });
-  const inc = await to.waitFor('incoming', { since });
-  await to.waitFor('answered', { pred: onCall(inc.call), since });
-  return { out, in: inc.call! };
-}
-
-/** Hangs up every call of every phone and waits until each has ended. */
-async function hangupAll(phones: PhoneProcess[]): Promise<void> {
-  for (const p of phones) {
-    const list = (await p.command('calls')).data as Array<{ id: string }>;
-    for (const c of list) {
-      const since = p.mark();
-      await p.command('hangup', c.id).catch(() => undefined);
-      await p.waitFor('ended', { pred: onCall(c.id), since: 0 }).catch(() => assert.fail(`${p.name}: ${c.id} did not end (since ${since})`));
-    }
-  }
-  for (const p of phones) {
-    for (let i = 0; i < 30 && ((await p.command('calls')).data as unknown[]).length > 0; i++) await sleep(50);
-  }
-}
 
 test('Handset processes through kamailio: every call feature across processes', { skip, timeout: 120_000 }, async (t) => {
   const k = await startKamailio({ t });
@@ -556,7 +505,3 @@ test('Handset processes through kamailio: every call feature across processes', 
     assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(bc.out), timeoutMs: 8000 }))['reason'], 'remote-bye');
   });
 });
-
-const pickDtmf = (e: PhoneProcessEvent) => ({ digit: e['digit'], via: e['via'] });
-const pickHeld = (e: PhoneProcessEvent) => ({ local: e['local'], remote: e['remote'] });
-const digits = (p: PhoneProcess, since: number): string[] => p.events.slice(since).filter((e) => e.event === 'dtmf').map((e) => `${String(e['digit'])}/${String(e['via'])}`);
