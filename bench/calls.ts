@@ -1,8 +1,9 @@
 // Calls end to end (issue 5 benchmarks), Handset beside baresip in one run with the same sipp peer:
 // 1. call setup time on the wire (tshark on lo): INVITE → 200 and 200 → ACK, each UA as callee
-//    (sipp uac → `handset listen --auto-answer` / baresip auto-answer) and as caller (`handset
-//    call`, a new process per call; one long-running Phone placing calls in turn; baresip dialling
-//    over ctrl_tcp → sipp uas); medians and ratios to baresip;
+//    (sipp uac → `handset listen --auto-answer`, a library Phone answering in its 'incoming'
+//    handler / baresip auto-answer) and as caller (`handset call`, a new process per call; one
+//    long-running Phone placing calls in turn; baresip dialling over ctrl_tcp → sipp uas);
+//    medians and ratios to baresip;
 // 2. calls per second each sustains as an auto-answering callee with RTP flowing (sipp uac with
 //    -rtp_echo, bounded rate ladder) and CPU / RSS at 1, 10 and 50 concurrent calls. Handset is
 //    bench/calls-callee-main.ts here: the CLI's Phone allows 2 lines, too few for load.
@@ -46,14 +47,20 @@ async function setupTimesSection(n: number): Promise<void> {
   out(`### call setup time (wire, tshark on lo; medians of ${n} calls; load ${load()})`);
   const hCallee = await withCallee(() => startHandsetCallee(), (ua) => calleeSetup(ua, n));
   out(setupLine('handset callee', hCallee, hCallee.sippOk ? '' : ', sipp reported failures'));
+  // The library beside the CLI: a Phone answering in its 'incoming' handler (bench/calls-callee-main.ts),
+  // without the CLI's event line on stdout and its per-call set-up before the answer.
+  const hPhone = await withCallee(() => startHandsetCallee([], 2), (ua) => calleeSetup(ua, n));
+  out(setupLine('handset Phone callee', hPhone, hPhone.sippOk ? '' : ', sipp reported failures'));
   const bCallee = await withCallee(() => startBaresipCallee(), (ua) => calleeSetup(ua, n));
   out(setupLine('baresip callee (tone src)', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
   const bQuiet = await withCallee(() => startBaresipCallee('none'), (ua) => calleeSetup(ua, n));
   out(setupLine('baresip callee (no source)', bQuiet, bQuiet.sippOk ? '' : ', sipp reported failures'));
   const bHarness = await withCallee(harnessBaresip, (ua) => calleeSetup(ua, n));
   out(setupLine('baresip callee (harness)', bHarness, bHarness.sippOk ? '' : ', sipp reported failures'));
-  const r = (b: SetupTimes): string => (median(hCallee.inviteTo200) / median(b.inviteTo200)).toFixed(2);
-  out(`ratio handset/baresip as callee (INVITE→200): ${r(bCallee)} (tone source), ${r(bQuiet)} (no source), ${r(bHarness)} (harness config)`);
+  const r = (h: SetupTimes, b: SetupTimes): string => (median(h.inviteTo200) / median(b.inviteTo200)).toFixed(2);
+  for (const [label, h] of [['CLI', hCallee], ['Phone', hPhone]] as const) {
+    out(`ratio handset ${label}/baresip as callee (INVITE→200): ${r(h, bCallee)} (tone source), ${r(h, bQuiet)} (no source), ${r(h, bHarness)} (harness config)`);
+  }
   const callerN = Math.min(n, 10);
   const hCaller = await handsetCallerSetup(callerN);
   out(setupLine('handset call (CLI) → uas', hCaller, `, ${hCaller.failures} failed; a new process per call`));
