@@ -56,6 +56,11 @@ export class AudioPath {
   private readonly sentAt = new Map<number, number>();
   private tapWaiter: ((r: { chunks: Float32Array[]; underruns: number }) => void) | undefined;
   capturing = false;
+  /** The microphone the capture runs on and the speaker the context plays on ('' = the default one). */
+  private inputInUse = '';
+  private sinkInUse = '';
+  /** Bumped by each stop: a start that finds it changed after its awaits gives up. */
+  private captureRun = 0;
 
   constructor(private settings: AudioSettings, private readonly send: (frame: Uint8Array) => void) {
     this.context = new AudioContext({ sampleRate: AUDIO_SAMPLE_RATE, latencyHint: 'interactive' });
@@ -99,14 +104,16 @@ export class AudioPath {
   async startCapture(): Promise<void> {
     if (this.capturing) return;
     this.capturing = true;
+    const run = this.captureRun;
     await this.resume();
-    const audio: MediaTrackConstraints = {
-      echoCancellation: this.settings.echoCancellation, noiseSuppression: this.settings.noiseSuppression,
-      autoGainControl: this.settings.autoGainControl, channelCount: 1,
-    };
-    if (this.settings.inputDeviceId !== '') audio.deviceId = { ideal: this.settings.inputDeviceId };
-    this.stream = await navigator.mediaDevices.getUserMedia({ audio });
-    if (!this.capturing) return this.stopCapture();
+    const stream = await this.openMicrophone();
+    // Stopped (or stopped and restarted: a device switch racing a devicechange) meanwhile: one
+    // capture only, or the engine would get two microphones' frames interleaved.
+    if (run !== this.captureRun) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
+    this.stream = stream;
     this.source = this.context.createMediaStreamSource(this.stream);
     this.capture = new AudioWorkletNode(this.context, 'handset-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
     this.capture.port.onmessage = (e: MessageEvent) => {
@@ -121,8 +128,30 @@ export class AudioPath {
     this.source.connect(this.capture);
   }
 
+  /** The chosen microphone, else (gone, or none chosen) the default one. */
+  private async openMicrophone(): Promise<MediaStream> {
+    const audio: MediaTrackConstraints = {
+      echoCancellation: this.settings.echoCancellation, noiseSuppression: this.settings.noiseSuppression,
+      autoGainControl: this.settings.autoGainControl, channelCount: 1,
+    };
+    const id = this.settings.inputDeviceId;
+    if (id !== '') {
+      try {
+        // Chromium treats an `ideal` (or bare) deviceId as a hint and opens the default: `exact`.
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: { ...audio, deviceId: { exact: id } } });
+        this.inputInUse = id;
+        return stream;
+      } catch {
+        // The remembered microphone is not there: the default until it comes back (devicechange).
+      }
+    }
+    this.inputInUse = '';
+    return navigator.mediaDevices.getUserMedia({ audio });
+  }
+
   stopCapture(): void {
     this.capturing = false;
+    this.captureRun++;
     this.source?.disconnect();
     this.capture?.port.close();
     this.capture?.disconnect();
@@ -153,22 +182,33 @@ export class AudioPath {
     }
   }
 
-  /** A device came back (devicechange): put the remembered ones into use again. */
-  async reapplyDevices(): Promise<void> {
-    await this.setOutputDevice(this.settings.outputDeviceId);
-    if (this.capturing && this.settings.inputDeviceId !== '' && this.stream?.getAudioTracks()[0]?.getSettings().deviceId !== this.settings.inputDeviceId) {
+  /**
+   * After each device listing (start, devicechange): a remembered device that is missing leaves
+   * the default in use (a lost microphone is reopened on the default); one that is listed again
+   * is put back into use, during a call too.
+   */
+  async devicesListed(present: { input: boolean; output: boolean }): Promise<void> {
+    if (!present.output) this.sinkInUse = '';
+    else if (this.sinkInUse !== this.settings.outputDeviceId) await this.setOutputDevice(this.settings.outputDeviceId);
+    const wanted = present.input ? this.settings.inputDeviceId : '';
+    const ended = this.stream?.getAudioTracks()[0]?.readyState === 'ended';
+    if (this.capturing && (this.inputInUse !== wanted || ended)) {
       this.stopCapture();
       await this.startCapture();
     }
   }
 
   private async setOutputDevice(id: string): Promise<void> {
-    const ctx = this.context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    const ctx = this.context as AudioContext & { sinkId?: string; setSinkId?: (id: string) => Promise<void> };
     if (ctx.setSinkId === undefined) return;
     try {
+      // A device that went away and came back has its old id, which setSinkId takes as no change.
+      if (id !== '' && ctx.sinkId === id && this.sinkInUse !== id) await ctx.setSinkId('');
       await ctx.setSinkId(id);
+      this.sinkInUse = id;
     } catch {
       // The remembered device is gone; the default plays until it comes back (devicechange).
+      this.sinkInUse = '';
     }
   }
 

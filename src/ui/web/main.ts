@@ -253,9 +253,9 @@ setupTabs();
 audio = new AudioPath(audioSettings, (frame) => conn.sendBinary(frame));
 audio.setVolume(0.8);
 sounds = new LocalSounds(audio.context, audio.localBus);
-settings = new SettingsView(ctx, (next, devicesChanged) => {
+settings = new SettingsView(ctx, (next) => {
   audioSettings = next;
-  void (devicesChanged ? audio?.reapplyDevices() : audio?.applySettings(next));
+  void audio?.applySettings(next);
 });
 void reconnectHeadset();
 conn.connect();

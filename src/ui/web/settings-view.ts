@@ -16,7 +16,7 @@ export class SettingsView {
   /** The settings the call form shows: other deltas (calls, ladder) never overwrite an edit. */
   private shown: HandsetState['settings'] | undefined;
 
-  constructor(private readonly ctx: ViewContext, private readonly applyAudio: (s: AudioSettings, devicesChanged: boolean) => void) {
+  constructor(private readonly ctx: ViewContext, private readonly applyAudio: (s: AudioSettings) => void) {
     const view = byId('view-settings');
     view.replaceChildren(el('h2', {}, 'Settings'), this.accounts, this.buildAccountForm(), this.buildCallForm(), this.buildAudioForm());
     navigator.mediaDevices?.addEventListener('devicechange', () => void this.refreshDevices());
@@ -92,13 +92,13 @@ export class SettingsView {
       this.applyAudio({
         echoCancellation: ec.checked, noiseSuppression: ns.checked, autoGainControl: agc.checked,
         inputDeviceId: this.inputDevice.value, outputDeviceId: this.outputDevice.value,
-      }, false);
+      });
     });
     form.addEventListener('submit', (e) => e.preventDefault());
     return form;
   }
 
-  /** Lists devices; a remembered device that is back is selected (and so re-applied) again. */
+  /** Lists devices; a remembered device that is back is selected and put into use again. */
   async refreshDevices(): Promise<void> {
     const devices = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
     const fill = (sel: HTMLSelectElement, kind: MediaDeviceKind, fallback: string, remembered: string): void => {
@@ -109,8 +109,10 @@ export class SettingsView {
     const s = this.ctx.audioSettings;
     fill(this.inputDevice, 'audioinput', 'Default microphone', s.inputDeviceId);
     fill(this.outputDevice, 'audiooutput', 'Default speaker', s.outputDeviceId);
-    // Only a remembered device that is present again is re-applied; a missing one stays remembered.
-    if (this.inputDevice.value === s.inputDeviceId && this.outputDevice.value === s.outputDeviceId) this.applyAudio({ ...s }, true);
+    // Before the microphone is granted the browser lists no device ids: nothing to tell yet.
+    if (!devices.some((d) => d.label !== '')) return;
+    // A missing device stays remembered; the audio path re-applies it once it is listed again.
+    await this.ctx.audio()?.devicesListed({ input: this.inputDevice.value === s.inputDeviceId, output: this.outputDevice.value === s.outputDeviceId });
   }
 
   render(state: HandsetState): void {

@@ -1,14 +1,22 @@
 // A private PulseAudio daemon with virtual devices, for the device-level browser tests: null
 // sinks "speaker" and "micfeed", and a microphone "mic" remapped from micfeed's monitor (Chromium
-// hides .monitor sources). pacat feeds the microphone, parec records the speaker.
+// hides .monitor sources); a second pair ("speaker2", "mic2" fed through "micfeed2") for device
+// switching. pacat feeds the microphones, parec records the speakers.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The second microphone's module and arguments (also how a test plugs it back in). */
+export const SECOND_MICROPHONE = ['module-remap-source', 'source_name=mic2', 'master=micfeed2.monitor', 'source_properties=device.description=HandsetMic2'];
+
+// Device descriptions are the labels the page lists.
 const SCRIPT = `load-module module-native-protocol-unix auth-anonymous=1
-load-module module-null-sink sink_name=speaker rate=48000
+load-module module-null-sink sink_name=speaker rate=48000 sink_properties=device.description=HandsetSpeaker1
 load-module module-null-sink sink_name=micfeed rate=48000
-load-module module-remap-source source_name=mic master=micfeed.monitor
+load-module module-remap-source source_name=mic master=micfeed.monitor source_properties=device.description=HandsetMic1
+load-module module-null-sink sink_name=speaker2 rate=48000 sink_properties=device.description=HandsetSpeaker2
+load-module module-null-sink sink_name=micfeed2 rate=48000
+load-module ${SECOND_MICROPHONE.join(' ')}
 set-default-sink speaker
 set-default-source mic
 `;
