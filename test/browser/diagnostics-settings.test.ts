@@ -1,20 +1,23 @@
 // The diagnostics view's SIP ladder and the settings view acting on the running phone, from the
 // page in Chromium: the ladder of a call to another Handset holds its INVITE / 100 / 180 / 200 /
 // ACK / BYE rows (Call-ID taken at the callee); codec order and SRTP saved in the page change the
-// offer baresip receives on the next call, with no restart.
+// offer baresip receives on the next call, with no restart; a transport chosen there re-registers
+// the account over it at kamailio.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { PhoneHandsetEngine } from '../../src/app/phone-engine.js';
-import { startPhone, type Phone } from '../../src/phone/index.js';
+import { startPhone, type AccountSettings, type Phone } from '../../src/phone/index.js';
 import type { SipTraceEntry } from '../../src/sip/index.js';
 import type { HandsetServer } from '../../src/ui/index.js';
 import { skipUnless, removeTempDir } from '../support/peers/env.js';
 import { startBaresip } from '../support/peers/baresip.js';
+import { startKamailio } from '../support/peers/kamailio.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir } from './support/chromium.js';
 
 const skip = chromiumMissing();
 const skipBaresip = chromiumMissing() ?? skipUnless('baresip', 'sox');
+const skipKamailio = chromiumMissing() ?? skipUnless('kamailio', 'kamcmd', 'openssl');
 const processingOff = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 let browser: Browser;
 let server: HandsetServer;
@@ -137,6 +140,42 @@ test('Settings act on the next call without a restart: codec order PCMA first, t
   } finally {
     // Back to the defaults for the other tests of this file.
     await engine.commands.find((c) => c.name === 'settings-set')!.run({ codecOrder: 'PCMU,PCMA', srtp: 'off' });
+    await context.close();
+  }
+});
+
+test('Settings: choosing TCP re-registers the account over TCP at kamailio (the UDP binding replaced)', { skip: skipKamailio, timeout: 40_000 }, async (t) => {
+  const k = await startKamailio({ t, ipv6: false });
+  const [alice] = k.users as [{ user: string; password: string }];
+  let current = await startPhone({ host: '127.0.0.1', account: { aor: `sip:${alice.user}@${k.domain}`, password: alice.password, proxy: k.proxyUri('udp') } });
+  // What `handset serve` does on account changes: close the phone, start one with the account.
+  const switchAccount = async (account: AccountSettings): Promise<Phone> => {
+    await current.close();
+    current = await startPhone({ host: '127.0.0.1', account });
+    return current;
+  };
+  const withAccount = new PhoneHandsetEngine({ phone: current, statsIntervalMs: 0, switchAccount });
+  const accountServer = await startServer(withAccount);
+  t.after(async () => {
+    await accountServer.close();
+    await withAccount.close();
+    await current.close();
+  });
+  const { context, page } = await openHandset(browser, accountServer, processingOff);
+  try {
+    await k.waitForBinding((b) => b.some((x) => x.aor === alice.user && x.socket.startsWith('udp:')), 10_000);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Call settings' });
+    assert.equal(await form.getByLabel('Default transport').inputValue(), 'udp', 'the form starts from the account');
+    await form.getByLabel('Default transport').selectOption('tcp');
+    await form.getByRole('button', { name: 'Save call settings' }).click();
+    const bindings = await k.waitForBinding((b) => b.some((x) => x.aor === alice.user && x.socket.startsWith('tcp:')), 10_000);
+    t.diagnostic(`kamailio's bindings for ${alice.user}: ${bindings.filter((b) => b.aor === alice.user).map((b) => `${b.socket} ${b.contact}`).join('; ')}`);
+    assert.ok(bindings.filter((b) => b.aor === alice.user).every((b) => b.socket.startsWith('tcp:')), 'the UDP binding is gone (the old registration was removed)');
+    await until('registered over TCP', () => withAccount.snapshot().accounts[0]?.transport === 'tcp' && withAccount.snapshot().accounts[0]?.registration === 'registered');
+    await page.locator('#view-settings').getByText(/\(tcp\): registered/).waitFor({ timeout: 5000 });
+    assert.equal(withAccount.snapshot().settings.transport, 'tcp');
+  } finally {
     await context.close();
   }
 });
