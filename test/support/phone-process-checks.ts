@@ -1,6 +1,7 @@
 // Checks for tests that drive phone processes (phone-process.ts): tone presence polled until it
 // holds (bounded), calls set up and torn down, event field pickers.
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import type { PhoneProcess, PhoneProcessEvent, ToneReport } from './phone-process.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,3 +68,29 @@ export const pickDtmf = (e: PhoneProcessEvent) => ({ digit: e['digit'], via: e['
 export const pickHeld = (e: PhoneProcessEvent) => ({ local: e['local'], remote: e['remote'] });
 /** Digits received since `since`, as `digit/via`. */
 export const digits = (p: PhoneProcess, since: number): string[] => p.events.slice(since).filter((e) => e.event === 'dtmf').map((e) => `${String(e['digit'])}/${String(e['via'])}`);
+
+/** A bare UDP SIP endpoint for requests no Handset would send (scanners, a caller that never ACKs). */
+export interface RawSip {
+  /** host:port we send from. */
+  readonly me: string;
+  /** First lines of every message that came back. */
+  readonly answers: string[];
+  /** Sends a request (`lines` without the blank line; Content-Length is added) to 127.0.0.1:`port`. */
+  send(port: number, lines: string[], body?: string): void;
+  close(): void;
+}
+
+export async function rawSip(host: string): Promise<RawSip> {
+  const sock = createSocket('udp4');
+  const answers: string[] = [];
+  sock.on('message', (m) => answers.push(m.toString('latin1').split('\r\n')[0]!));
+  await new Promise<void>((r) => sock.bind(0, host, r));
+  return {
+    me: `${host}:${sock.address().port}`,
+    answers,
+    send(port, lines, body = '') {
+      sock.send([...lines, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'), port, '127.0.0.1');
+    },
+    close: () => sock.close(),
+  };
+}

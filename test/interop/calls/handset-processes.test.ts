@@ -9,14 +9,13 @@
 // recording, scanner defense, header auto-answer, a direct SRTP call, RTP inactivity, history.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { makeTempDir, removeTempDir, skipUnless } from '../../support/peers/env.js';
 import { detectTone, parseWav } from '../../../src/media/index.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
 import { startPhoneProcess, type PhoneProcess, type PhoneProcessConfig, type PhoneProcessEvent } from '../../support/phone-process.js';
-import { connect, dialId, digits, expectHears, hangupAll, onCall, pickDtmf, pickHeld, sleep } from '../../support/phone-process-checks.js';
+import { connect, dialId, digits, expectHears, hangupAll, onCall, pickDtmf, pickHeld, rawSip, sleep, type RawSip } from '../../support/phone-process-checks.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
 const TONE = { alice: 500, bob: 1200, carol: 2000 } as const;
@@ -41,6 +40,23 @@ test('Handset processes through kamailio: every call feature across processes', 
   assert.equal(new Set(all.map((p) => p.pid)).size, 3, 'three processes');
   const registers = (p: PhoneProcess) => p.events.filter((e) => e.event === 'sip' && e['line'] === 'REGISTER').map((e) => e['transport']);
   assert.deepEqual([...new Set(registers(alice)), ...new Set(registers(bob))], ['udp', 'tcp'], 'alice registers over UDP, bob over TCP');
+  // Timer H (RFC 3261 §13.3.1.4): eve, a phone with no account, answers an INVITE whose ACK never
+  // comes; 64*T1 = 32 s later the call ends with no-ack. It runs beside everything else.
+  const eve = await startPhoneProcess('eve', { toneHz: 300 }, t);
+  const noAck = await rawSip('127.0.0.1');
+  t.after(() => noAck.close());
+  const e0 = eve.mark();
+  const offer = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 9 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+  const eveUri = `sip:eve@127.0.0.1:${eve.sip.port!}`;
+  noAck.send(eve.sip.port!, [
+    `INVITE ${eveUri} SIP/2.0`, `Via: SIP/2.0/UDP ${noAck.me};branch=z9hG4bK-noack-${Date.now()}`, 'Max-Forwards: 70',
+    `From: <sip:ghost@${noAck.me}>;tag=g1`, `To: <${eveUri}>`, `Call-ID: noack-${Date.now()}@127.0.0.1`, 'CSeq: 1 INVITE',
+    `Contact: <sip:ghost@${noAck.me}>`, 'Content-Type: application/sdp',
+  ], offer);
+  const ghost = (await eve.waitFor('incoming', { since: e0 })).call!;
+  await eve.command('answer', ghost);
+  const ghostAnsweredAt = Date.now();
+
   const sub = (name: string, fn: (t: TestContext) => Promise<void>) => t.test(name, async (st) => {
     try {
       await fn(st);
@@ -132,7 +148,12 @@ test('Handset processes through kamailio: every call feature across processes', 
 
     await st.test('glare: both hold at once; 491 and retry (RFC 3261 §14.1) end with both held', async (gt) => {
       const [a1, b1] = [alice.mark(), bob.mark()];
-      await Promise.all([alice.command('hold', ab.out), bob.command('hold', ab.in)]);
+      // When one offer lands before the other leaves, that side may not offer until the exchange
+      // is over (§14.1: no re-INVITE while another INVITE transaction is in progress): it tries again.
+      const hold = async (p: PhoneProcess, call: string): Promise<void> => {
+        for (let i = 0; i < 50 && !(await p.request<boolean>({ op: 'hold', hold: true, method: 'INVITE', call })); i++) await sleep(100);
+      };
+      await Promise.all([hold(alice, ab.out), hold(bob, ab.in)]);
       const both = (e: PhoneProcessEvent) => e['local'] === true && e['remote'] === true;
       await alice.waitFor('held', { since: a1, pred: both, timeoutMs: 6000 });
       await bob.waitFor('held', { since: b1, pred: both, timeoutMs: 6000 });
@@ -395,31 +416,32 @@ test('Handset processes through kamailio: every call feature across processes', 
     }
   });
 
-  await sub('scanner defense: an INVITE straight to carol, not from kamailio, never rings', async () => {
+  await sub('scanner defense: an INVITE straight to carol, not from kamailio, never rings; out-of-dialog REFER refused', async () => {
     const rowsBefore = ((await carol.command('history')).data as unknown[]).length;
     const c0 = carol.mark();
-    const sock = createSocket('udp4');
-    const answers: string[] = [];
-    sock.on('message', (m) => answers.push(m.toString('latin1').split('\r\n')[0]!));
     // From another loopback address: the defense trusts the registrar's host (127.0.0.1 here),
     // any port of it, so a stranger must come from elsewhere.
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.2', r));
+    const scanner = await rawSip('127.0.0.2');
+    const neighbour = await rawSip('127.0.0.1');
     try {
-      const me = `127.0.0.2:${sock.address().port}`;
       const uri = `sip:carol@127.0.0.1:${carol.sip.port!}`;
-      const invite = [
-        `INVITE ${uri} SIP/2.0`, `Via: SIP/2.0/UDP ${me};branch=z9hG4bK-scan-${Date.now()}`, 'Max-Forwards: 70',
-        `From: <sip:100@${me}>;tag=scan1`, `To: <${uri}>`, `Call-ID: scan-${Date.now()}@127.0.0.1`, 'CSeq: 1 INVITE',
-        `Contact: <sip:100@${me}>`, 'User-Agent: friendly-scanner', 'Content-Length: 0', '', '',
-      ].join('\r\n');
-      sock.send(invite, carol.sip.port!, '127.0.0.1');
+      const request = (raw: RawSip, method: string, extra: string[]) => raw.send(carol.sip.port!, [
+        `${method} ${uri} SIP/2.0`, `Via: SIP/2.0/UDP ${raw.me};branch=z9hG4bK-${method}-${Date.now()}`, 'Max-Forwards: 70',
+        `From: <sip:100@${raw.me}>;tag=scan1`, `To: <${uri}>`, `Call-ID: ${method}-${Date.now()}@127.0.0.1`, `CSeq: 1 ${method}`,
+        `Contact: <sip:100@${raw.me}>`, 'User-Agent: friendly-scanner', ...extra,
+      ]);
+      request(scanner, 'INVITE', []);
       assert.equal((await carol.waitFor('refused', { since: c0 }))['status'], 403);
+      // RFC 3515 §2.4.2 leaves it to policy: a REFER outside a dialog is refused.
+      request(neighbour, 'REFER', ['Refer-To: <sip:bob@127.0.0.1>']);
       await sleep(300);
-      assert.ok(answers.every((a) => /^SIP\/2\.0 (403|100)\b/.test(a)), `only 403 (or nothing) came back: ${answers.join(' | ')}`);
+      assert.ok(scanner.answers.length > 0 && scanner.answers.every((a) => /^SIP\/2\.0 (403|100)\b/.test(a)), `only 403 came back: ${scanner.answers.join(' | ')}`);
+      assert.match(neighbour.answers.join(' | '), /^SIP\/2\.0 403\b/);
       assert.ok(!carol.events.slice(c0).some((e) => e.event === 'incoming' || e.event === 'call'), 'carol never rang');
       assert.equal(((await carol.command('history')).data as unknown[]).length, rowsBefore, 'no history row');
     } finally {
-      sock.close();
+      scanner.close();
+      neighbour.close();
     }
   });
 
@@ -503,5 +525,13 @@ test('Handset processes through kamailio: every call feature across processes', 
       bob.signal('SIGCONT');
     }
     assert.equal((await bob.waitFor('ended', { since: b0, pred: onCall(bc.out), timeoutMs: 8000 }))['reason'], 'remote-bye');
+  });
+
+  await t.test('Timer H: the 2xx never ACKed ends the call with no-ack after 64*T1, the 2xx resent meanwhile', async () => {
+    const end = await eve.waitFor('ended', { pred: onCall(ghost), timeoutMs: Math.max(1000, 40_000 - (Date.now() - ghostAnsweredAt)) });
+    assert.equal(end['reason'], 'no-ack');
+    const waited = Number(end.at) - ghostAnsweredAt;
+    assert.ok(waited > 30_000 && waited < 36_000, `ended ${waited} ms after the answer`);
+    assert.ok(noAck.answers.filter((a) => a.startsWith('SIP/2.0 200')).length >= 5, `200 resent: ${noAck.answers.join(' | ')}`);
   });
 });
