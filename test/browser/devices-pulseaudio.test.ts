@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { LocalHandsetEngine } from '../../src/app/local-engine.js';
+import { PhoneHandsetEngine } from '../../src/app/phone-engine.js';
+import { startPhone, toneSource } from '../../src/phone/index.js';
 import { detectTone, goertzelPower } from '../../src/media/index.js';
 import type { AudioSession, HandsetEngine } from '../../src/ui/index.js';
 import { buildUi, CHROMIUM, CHROMIUM_FLAGS, chromiumMissing, openHandset, startServer, tempDir } from './support/chromium.js';
@@ -37,14 +39,23 @@ after(async () => {
 });
 
 /** 20 ms windows of `heard` that hold `freq` clearly (the rest may be silence or another tone). */
-function toneMs(heard: Int16Array, freq: number): number {
-  const w = 320;
+function toneMs(heard: Int16Array, freq: number, rate = 16000): number {
+  const w = rate / 50;
   let n = 0;
   for (let i = 0; i + w <= heard.length; i += w) {
     const win = heard.subarray(i, i + w);
-    if (detectTone(win, 16000, freq).ratio > 0.8 && goertzelPower(win, 0, w, freq, 16000) > 1e5) n++;
+    if (detectTone(win, rate, freq).ratio > 0.8 && goertzelPower(win, 0, w, freq, rate) > 1e5) n++;
   }
   return n * 20;
+}
+
+/** Records both speakers into `heard` while `during` runs. */
+async function phase(heard: Record<string, Int16Array>, name: string, during: () => Promise<void>): Promise<void> {
+  const s1 = pulse.record('speaker.monitor');
+  const s2 = pulse.record('speaker2.monitor');
+  await during();
+  heard[`${name}, speaker 1`] = await s1.stop();
+  heard[`${name}, speaker 2`] = await s2.stop();
 }
 
 test('echo test on PulseAudio devices: the microphone tone comes out of the speaker device', { skip }, async (t) => {
@@ -134,31 +145,23 @@ test('devices switched during a call: the echo moves to the chosen speaker, then
   const heard: Record<string, Int16Array> = {};
   try {
     const { context, page } = await openHandset(browser, server, { echoCancellation: false, noiseSuppression: false, autoGainControl: false });
-    /** Records both speakers while `during` runs. */
-    const phase = async (name: string, during: () => Promise<void>): Promise<void> => {
-      const s1 = pulse.record('speaker.monitor');
-      const s2 = pulse.record('speaker2.monitor');
-      await during();
-      heard[`${name}, speaker 1`] = await s1.stop();
-      heard[`${name}, speaker 2`] = await s2.stop();
-    };
     try {
       const form = page.getByRole('form', { name: 'Audio settings' });
-      await phase('before', async () => {
+      await phase(heard, 'before', async () => {
         await page.getByRole('button', { name: 'Echo test' }).click();
         await page.getByRole('tab', { name: 'Settings' }).click();
         await page.waitForTimeout(3500);
       });
-      await phase('speaker 2 chosen', async () => {
+      await phase(heard, 'speaker 2 chosen', async () => {
         await form.getByLabel('Speaker').selectOption({ label: 'HandsetSpeaker2' });
         await page.waitForTimeout(3000);
       });
-      await phase('microphone 2 chosen', async () => {
+      await phase(heard, 'microphone 2 chosen', async () => {
         await form.getByLabel('Microphone').selectOption({ label: 'HandsetMic2' });
         await page.waitForTimeout(3000);
       });
       const module = pulse.pactl('list', 'short', 'modules').split('\n').find((l) => l.includes('source_name=mic2'))!.split('\t')[0]!;
-      await phase('microphone 2 gone', async () => {
+      await phase(heard, 'microphone 2 gone', async () => {
         pulse.pactl('unload-module', module);
         await page.waitForTimeout(300);
         await deviceChange(page);
@@ -173,7 +176,7 @@ test('devices switched during a call: the echo moves to the chosen speaker, then
         await deviceChange(page);
       }
       assert.equal(await chosen.textContent(), 'HandsetMic2', 'the remembered microphone is selected again once it is listed');
-      await phase('microphone 2 back', () => page.waitForTimeout(3000));
+      await phase(heard, 'microphone 2 back', () => page.waitForTimeout(3000));
       assert.equal(engine.snapshot().calls.length, 1, 'the call went on through all of it');
     } finally {
       await context.close();
@@ -194,4 +197,72 @@ test('devices switched during a call: the echo moves to the chosen speaker, then
   assert.equal(at('microphone 2 chosen, speaker 1', '700 Hz'), 0, 'never on speaker 1');
   assert.ok(at('microphone 2 gone, speaker 2', '1000 Hz') >= 800, 'with microphone 2 gone the default microphone (1 kHz) was heard');
   assert.ok(at('microphone 2 back, speaker 2', '700 Hz') >= 800, 'microphone 2 was taken again when it came back');
+});
+
+test('devices switched during a SIP call to another Handset: its 440 Hz moves to the chosen speaker, it hears the chosen microphone', { skip, timeout: 60_000 }, async (t) => {
+  const phone = await startPhone({ host: '127.0.0.1' });
+  const engine = new PhoneHandsetEngine({ phone, statsIntervalMs: 0 });
+  const server = await startServer(engine);
+  const bob = await startPhone({ host: '127.0.0.1' });
+  // What bob hears, 8 kHz frames stamped with the phase they arrived in.
+  let bobPhase = '';
+  const bobHeard: Record<string, Int16Array[]> = {};
+  bob.on('incoming', (c) => {
+    c.play(toneSource(440));
+    c.listen({ write: (f) => void (bobHeard[bobPhase] ??= []).push(f.slice()) });
+    c.answer();
+  });
+  const mic1 = pulse.play('micfeed', tone(1000, 40, 8000));
+  const mic2 = pulse.play('micfeed2', tone(700, 40, 8000));
+  const heard: Record<string, Int16Array> = {};
+  try {
+    const { context, page } = await openHandset(browser, server, { echoCancellation: false, noiseSuppression: false, autoGainControl: false });
+    try {
+      const form = page.getByRole('form', { name: 'Audio settings' });
+      const sip = bob.options.stack.localAddress('udp');
+      await page.getByLabel('Number to dial').fill(`sip:bob@${sip.host}:${sip.port}`);
+      await page.getByRole('button', { name: 'Call', exact: true }).click();
+      for (const end = Date.now() + 10_000; engine.snapshot().calls[0]?.state !== 'active'; await page.waitForTimeout(50)) assert.ok(Date.now() < end, 'the call is answered');
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      await phase(heard, 'before', async () => {
+        bobPhase = 'before';
+        await page.waitForTimeout(3000);
+      });
+      await phase(heard, 'speaker 2 chosen', async () => {
+        await form.getByLabel('Speaker').selectOption({ label: 'HandsetSpeaker2' });
+        bobPhase = 'speaker 2 chosen';
+        await page.waitForTimeout(3000);
+      });
+      await phase(heard, 'microphone 2 chosen', async () => {
+        await form.getByLabel('Microphone').selectOption({ label: 'HandsetMic2' });
+        await page.waitForTimeout(500);
+        bobPhase = 'microphone 2 chosen';
+        await page.waitForTimeout(2500);
+      });
+      assert.equal(engine.snapshot().calls[0]?.state, 'active', 'the call went on through both switches');
+      await page.getByRole('button', { name: 'Hang up' }).click();
+    } finally {
+      await context.close();
+    }
+  } finally {
+    mic1.kill();
+    mic2.kill();
+    await server.close();
+    await engine.close();
+    await bob.close();
+    await phone.close();
+  }
+  const join = (frames: Int16Array[] = []): Int16Array => {
+    const all = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
+    frames.reduce((o, f) => (all.set(f, o), o + f.length), 0);
+    return all;
+  };
+  const speakers = Object.fromEntries(Object.entries(heard).map(([k, v]) => [k, toneMs(v, 440)]));
+  const atBob = Object.fromEntries(Object.entries(bobHeard).map(([k, v]) => [k, { '1000 Hz': toneMs(join(v), 1000, 8000), '700 Hz': toneMs(join(v), 700, 8000) }]));
+  t.diagnostic(`bob's 440 Hz on each speaker (ms): ${JSON.stringify(speakers)}; what bob heard (ms): ${JSON.stringify(atBob)}`);
+  assert.ok(speakers['before, speaker 1']! >= 800 && speakers['before, speaker 2'] === 0, 'bob was heard on speaker 1 only');
+  assert.ok(speakers['speaker 2 chosen, speaker 2']! >= 800, 'after choosing speaker 2 bob was heard there');
+  assert.ok(speakers['speaker 2 chosen, speaker 1']! <= 500 && speakers['microphone 2 chosen, speaker 1'] === 0, 'and no longer on speaker 1');
+  assert.ok(atBob['before']!['1000 Hz'] >= 2000, 'bob heard microphone 1');
+  assert.ok(atBob['microphone 2 chosen']!['700 Hz'] >= 1500 && atBob['microphone 2 chosen']!['1000 Hz'] === 0, 'after choosing microphone 2 bob heard it, and only it');
 });
