@@ -44,11 +44,16 @@ export function tracedTransport(inner: Transport, listeners: ReadonlySet<SipTrac
     }
     return inner.send(destination, bytes);
   };
+  // Methods are bound once each, not on every access (sends and lookups are hot).
+  const bound = new WeakMap<object, unknown>();
   return new Proxy(inner, {
     get(target, name) {
       if (name === 'send') return send;
       const v: unknown = Reflect.get(target, name, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      if (typeof v !== 'function') return v;
+      let b = bound.get(v);
+      if (b === undefined) bound.set(v, (b = (v as (...a: unknown[]) => unknown).bind(target)));
+      return b;
     },
   });
 }
