@@ -8,6 +8,7 @@
 //    -rtp_echo, bounded rate ladder) and CPU / RSS at 1, 10 and 50 concurrent calls. Handset is
 //    bench/calls-callee-main.ts here: the CLI's Phone allows 2 lines, too few for load.
 // Env: CALLS_ONLY (default setup,rate,concurrency), CALLS_N (setup calls per case, default 30),
+// CALLS_ROUNDS (callee batches taken in turn, default 3),
 // CALLS_RATES (ladder, default 25,50,100,150,200,300,400), CALLS_STEP_S (seconds per step,
 // default 8), CALLS_PROFILE_DIR (node --cpu-prof of the Handset callee during its ladder).
 import { loadavg } from 'node:os';
@@ -43,20 +44,50 @@ async function harnessBaresip(): Promise<Callee> {
   return { name: 'baresip(harness)', port: b.sipPort, pid: b.pid, user: 'baresip', stop: () => b.stop() };
 }
 
-async function setupTimesSection(n: number): Promise<void> {
+/**
+ * The callees: each started once, then called in `rounds` batches taken in turn, so load from
+ * the rest of a shared machine weighs on every UA alike. The library Phone (bench/calls-callee-main.ts)
+ * answers in its 'incoming' handler, without the CLI's event line on stdout before the answer.
+ */
+const calleeStarts = {
+  cli: () => startHandsetCallee(),
+  phone: () => startHandsetCallee([], 2),
+  tone: () => startBaresipCallee(),
+  quiet: () => startBaresipCallee('none'),
+  harness: harnessBaresip,
+};
+type CalleeTimes = Record<keyof typeof calleeStarts, SetupTimes & { sippOk: boolean }>;
+
+async function calleeTimes(n: number, rounds: number): Promise<CalleeTimes> {
+  const keys = Object.keys(calleeStarts) as Array<keyof typeof calleeStarts>;
+  const uas = new Map<keyof typeof calleeStarts, Callee>();
+  const times = Object.fromEntries(keys.map((k) => [k, { inviteTo200: [], okToAck: [], sippOk: true }])) as unknown as CalleeTimes;
+  try {
+    for (const k of keys) uas.set(k, await calleeStarts[k]());
+    for (let r = 0; r < rounds; r++) {
+      for (const [k, ua] of uas) {
+        const t = await calleeSetup(ua, Math.ceil(n / rounds));
+        times[k].inviteTo200.push(...t.inviteTo200);
+        times[k].okToAck.push(...t.okToAck);
+        times[k].sippOk &&= t.sippOk;
+      }
+    }
+    return times;
+  } finally {
+    for (const ua of uas.values()) await ua.stop();
+  }
+}
+
+async function setupTimesSection(n: number, rounds: number): Promise<void> {
   out(`### call setup time (wire, tshark on lo; medians of ${n} calls; load ${load()})`);
-  const hCallee = await withCallee(() => startHandsetCallee(), (ua) => calleeSetup(ua, n));
-  out(setupLine('handset callee', hCallee, hCallee.sippOk ? '' : ', sipp reported failures'));
-  // The library beside the CLI: a Phone answering in its 'incoming' handler (bench/calls-callee-main.ts),
-  // without the CLI's event line on stdout and its per-call set-up before the answer.
-  const hPhone = await withCallee(() => startHandsetCallee([], 2), (ua) => calleeSetup(ua, n));
-  out(setupLine('handset Phone callee', hPhone, hPhone.sippOk ? '' : ', sipp reported failures'));
-  const bCallee = await withCallee(() => startBaresipCallee(), (ua) => calleeSetup(ua, n));
-  out(setupLine('baresip callee (tone src)', bCallee, bCallee.sippOk ? '' : ', sipp reported failures'));
-  const bQuiet = await withCallee(() => startBaresipCallee('none'), (ua) => calleeSetup(ua, n));
-  out(setupLine('baresip callee (no source)', bQuiet, bQuiet.sippOk ? '' : ', sipp reported failures'));
-  const bHarness = await withCallee(harnessBaresip, (ua) => calleeSetup(ua, n));
-  out(setupLine('baresip callee (harness)', bHarness, bHarness.sippOk ? '' : ', sipp reported failures'));
+  const { cli: hCallee, phone: hPhone, tone: bCallee, quiet: bQuiet, harness: bHarness } = await calleeTimes(n, rounds);
+  const failed = (t: { sippOk: boolean }): string => (t.sippOk ? `, ${rounds} batches in turn` : ', sipp reported failures');
+  out(setupLine('handset callee (CLI)', hCallee, failed(hCallee)));
+  out(setupLine('handset Phone callee', hPhone, failed(hPhone)));
+  out(setupLine('baresip callee (tone src)', bCallee, failed(bCallee)));
+  out(setupLine('baresip callee (no source)', bQuiet, failed(bQuiet)));
+  out(setupLine('baresip callee (harness)', bHarness, failed(bHarness)));
+  out(`(load ${load()})`);
   const r = (h: SetupTimes, b: SetupTimes): string => (median(h.inviteTo200) / median(b.inviteTo200)).toFixed(2);
   for (const [label, h] of [['CLI', hCallee], ['Phone', hPhone]] as const) {
     out(`ratio handset ${label}/baresip as callee (INVITE→200): ${r(h, bCallee)} (tone source), ${r(h, bQuiet)} (no source), ${r(h, bHarness)} (harness config)`);
@@ -121,7 +152,7 @@ export async function run(): Promise<void> {
     return;
   }
   const only = (process.env['CALLS_ONLY'] ?? 'setup,rate,concurrency').split(',');
-  if (only.includes('setup')) await setupTimesSection(num('CALLS_N', 30));
+  if (only.includes('setup')) await setupTimesSection(num('CALLS_N', 30), num('CALLS_ROUNDS', 3));
   const rates = (process.env['CALLS_RATES'] ?? '25,50,100,150,200,300,400').split(',').map(Number).filter((x) => x > 0);
   if (only.includes('rate')) await rateSection(rates, num('CALLS_STEP_S', 8));
   if (only.includes('concurrency')) await concurrencySection();
