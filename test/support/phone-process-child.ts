@@ -14,8 +14,8 @@ const KEEP_FRAMES = 200;
 
 interface Tracked {
   call: Call;
-  /** The newest frames last, with their arrival time. */
-  frames: Array<{ at: number; pcm: Int16Array }>;
+  /** Received frames, the newest last (the pump delivers one every 20 ms, silence included). */
+  frames: Int16Array[];
 }
 
 const calls = new Map<string, Tracked>();
@@ -32,7 +32,7 @@ function track(call: Call): void {
   if (toneHz > 0) call.play(toneSource(toneHz));
   call.listen({
     write: (f) => {
-      t.frames.push({ at: Date.now(), pcm: f.slice() });
+      t.frames.push(f.slice());
       if (t.frames.length > KEEP_FRAMES) t.frames.shift();
     },
   });
@@ -87,7 +87,7 @@ function pick(id: string | undefined): Call {
 }
 
 /** The last `ms` of what `ids` received (all live calls when none named), summed as a speaker would play them. */
-function heard(ids: string[] | undefined, ms: number): Int16Array {
+function heard(ids: string[] | undefined, ms: number): { pcm: Int16Array; rate: number } {
   const n = Math.max(1, Math.round(ms / 20));
   const chosen = ids === undefined ? [...calls.values()] : ids.map((id) => calls.get(id)).filter((x): x is Tracked => x !== undefined);
   const rate = chosen[0]?.call.sampleRate ?? 8000;
@@ -98,10 +98,10 @@ function heard(ids: string[] | undefined, ms: number): Int16Array {
     const list = t.frames.slice(-n);
     const skip = n - list.length;
     list.forEach((f, i) => {
-      for (let j = 0; j < frame && j < f.pcm.length; j++) out[(skip + i) * frame + j]! += f.pcm[j]!;
+      for (let j = 0; j < frame && j < f.length; j++) out[(skip + i) * frame + j]! += f[j]!;
     });
   }
-  return Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+  return { pcm: Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v)))), rate };
 }
 
 /** Level of each frequency: share of the power (ratio) and dB below a full-scale sine. */
@@ -150,8 +150,8 @@ async function handle(r: ChildRequest): Promise<unknown> {
       return c.run(p, r.args);
     }
     case 'tone': {
-      const pcm = heard(r.calls, r.lastMs);
-      return measure(pcm, 8000, r.freqs, r.windowMs);
+      const { pcm, rate } = heard(r.calls, r.lastMs);
+      return measure(pcm, rate, r.freqs, r.windowMs);
     }
     case 'play':
       if (r.call !== undefined) pick(r.call).play(tone(r.hz, r.onMs));

@@ -501,9 +501,10 @@ test('Handset processes through kamailio: every call feature across processes', 
       await dave.waitFor('answered', { since: d0, pred: onCall(call) });
       const inc = await carol.waitFor('incoming', { since: c0 });
       assert.match(String(inc['from']), /^sip:handset@127\.0\.0\.1/);
-      const suite = (p: PhoneProcess, since: number) => p.events.slice(since).filter((e) => e.event === 'media').map((e) => e['srtp']).at(-1);
-      assert.match(String(suite(dave, d0)), /^(AEAD_AES|AES_CM)/);
-      assert.equal(suite(carol, c0), suite(dave, d0));
+      const srtp = (e: PhoneProcessEvent) => typeof e['srtp'] === 'string';
+      const suite = String((await dave.waitFor('media', { since: d0, pred: srtp }))['srtp']);
+      assert.match(suite, /^(AEAD_AES|AES_CM)/);
+      assert.equal((await carol.waitFor('media', { since: c0, pred: srtp }))['srtp'], suite);
       await expectHears(dave, [TONE.carol]);
       await expectHears(carol, [800], [], { calls: [inc.call!] });
       await hangupAll([dave, carol]);
