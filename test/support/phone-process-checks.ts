@@ -64,6 +64,8 @@ export async function hangupAll(phones: PhoneProcess[]): Promise<void> {
   }
 }
 
+/** Only the named fields of an event. */
+export const pickFields = (e: PhoneProcessEvent, ...names: string[]) => Object.fromEntries(names.map((n) => [n, e[n]]));
 export const pickDtmf = (e: PhoneProcessEvent) => ({ digit: e['digit'], via: e['via'] });
 export const pickHeld = (e: PhoneProcessEvent) => ({ local: e['local'], remote: e['remote'] });
 /** Digits received since `since`, as `digit/via`. */

@@ -15,7 +15,7 @@ import { makeTempDir, removeTempDir, skipUnless } from '../../support/peers/env.
 import { detectTone, parseWav } from '../../../src/media/index.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
 import { startPhoneProcess, type PhoneProcess, type PhoneProcessConfig, type PhoneProcessEvent } from '../../support/phone-process.js';
-import { connect, dialId, digits, expectHears, hangupAll, onCall, pickDtmf, pickHeld, rawSip, sleep, type RawSip } from '../../support/phone-process-checks.js';
+import { connect, dialId, digits, expectHears, hangupAll, onCall, pickDtmf, pickFields, pickHeld, rawSip, sleep, type RawSip } from '../../support/phone-process-checks.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
 const TONE = { alice: 500, bob: 1200, carol: 2000 } as const;
@@ -342,7 +342,7 @@ test('Handset processes through kamailio: every call feature across processes', 
     }
   });
 
-  await sub('refusals: reject 603 by the user, CANCEL while ringing, 486 when no line is free', async () => {
+  await sub('refusals: reject 603 by the user, CANCEL while ringing, 486 when no line is free, forwarding on busy', async () => {
     await bob.request({ op: 'set', account: { autoAnswerMs: null } });
     try {
       const [a0, b0] = [alice.mark(), bob.mark()];
@@ -373,6 +373,18 @@ test('Handset processes through kamailio: every call feature across processes', 
     assert.deepEqual([e3['reason'], e3['status']], ['busy', 486]);
     assert.equal((await bob.waitFor('refused', { since: b2 }))['status'], 486);
     assert.ok(!bob.events.slice(b2).some((e) => e.event === 'incoming'), 'bob never rang');
+    // Forwarding on busy: bob sends carol on to alice (302), who is busy too (two lines with bob).
+    try {
+      await bob.request({ op: 'set', account: { forward: { busy: 'alice' } } });
+      const [a3, b3, c3] = [alice.mark(), bob.mark(), carol.mark()];
+      const c4 = await dialId(carol, 'bob');
+      const e4 = await carol.waitFor('ended', { since: c3, pred: onCall(c4) });
+      assert.deepEqual([e4['reason'], e4['status']], ['busy', 486]);
+      assert.deepEqual(pickFields(await bob.waitFor('refused', { since: b3 }), 'status', 'reason'), { status: 302, reason: 'forwarded (busy)' });
+      assert.equal((await alice.waitFor('refused', { since: a3 }))['status'], 486);
+    } finally {
+      await bob.request({ op: 'set', account: { forward: null } });
+    }
   });
 
   await sub('early media: 183 with ringback (PRACKed), answer; mute; two-channel recording', async () => {
