@@ -94,7 +94,10 @@ export class CallMedia implements OfferAnswerHooks {
 
   /** OfferAnswerHooks: our offer (initial, re-INVITE, offerless INVITE). */
   createOffer(): SessionBody {
-    const offer = createOffer(this.capabilities(), this.lastLocal);
+    const caps = this.capabilities();
+    // RFC 6337 §5: a hold offer is inactive when the peer holds us too.
+    caps.direction = holdDirection(this.localHold, this.remoteHold);
+    const offer = createOffer(caps, this.lastLocal);
     this.pendingOffer = offer;
     this.lastLocal = offer;
     return body(offer);
@@ -213,12 +216,7 @@ export class CallMedia implements OfferAnswerHooks {
   /** Our offer for hold / resume (RFC 6337 §5: sendonly, or inactive when the peer holds too). */
   holdOffer(hold: boolean): SessionBody {
     this.localHold = hold;
-    const caps = this.capabilities();
-    caps.direction = holdDirection(hold, this.remoteHold);
-    const offer = createOffer(caps, this.lastLocal);
-    this.pendingOffer = offer;
-    this.lastLocal = offer;
-    return body(offer);
+    return this.createOffer();
   }
 
   close(): void {

@@ -10,7 +10,7 @@ import { bodyOf, type InviteSession } from './invite-session.js';
 
 type Method = 'INVITE' | 'UPDATE';
 /** `waiting`: between a 491 and the retry, when the peer's own offer is welcome (§14.1). */
-type Out = { method: Method; body: SessionBody | undefined; headers: HeaderLines; waiting: boolean };
+type Out = { method: Method; body: SessionBody | undefined; headers: HeaderLines; waiting: boolean; basedOn: SessionBody | undefined };
 
 /**
  * §14.1: the wait before retrying after a 491, in 10 ms units: 2.1-4 s when we own the
@@ -36,7 +36,7 @@ export class OfferExchange {
   send(method: Method, body: SessionBody | undefined, headers: HeaderLines): boolean {
     const early = method === 'UPDATE' && this.s.state === 'early' && this.s.dialog !== undefined;
     if ((this.s.state !== 'confirmed' && !early) || this.busy) return false;
-    this.out = { method, body, headers, waiting: false };
+    this.out = { method, body, headers, waiting: false, basedOn: this.s.local };
     this.go();
     return true;
   }
@@ -82,6 +82,12 @@ export class OfferExchange {
         // The peer's re-INVITE taken meanwhile is still waiting for its ACK: wait as long again.
         if (this.inbound !== undefined) return this.s.timers.set('glare', wait, retry);
         out.waiting = false;
+        // We answered the peer's offer meanwhile: the old offer is stale (its version would go
+        // back, RFC 3264 §8); the hooks build it again on the session as it now is.
+        if (out.body !== undefined && this.s.local !== out.basedOn) {
+          out.body = this.s.hooks?.createOffer() ?? out.body;
+          out.basedOn = this.s.local;
+        }
         this.go();
       };
       this.s.timers.set('glare', wait, retry);
