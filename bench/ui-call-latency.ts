@@ -136,7 +136,8 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     await sleep(MEASURE_MS);
     // The window ends here: what the engine and the far end saw is taken before the page is asked
     // anything (the page's audio can stall around Playwright's calls).
-    const sent = endpoint.markersSent.slice(sendFrom);
+    const windowEnd = wallNow();
+    const sent = endpoint.markersSent.slice(sendFrom).filter((t) => t <= windowEnd);
     const frames = stamps.frames.slice(framesFrom);
     const jbNow = call.stream?.getStats().jitter;
     // The stats object is live: copy it at the window's end.
@@ -150,11 +151,18 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     await page.getByRole('button', { name: 'Hang up' }).click();
     await until('the call ended', () => phone.activeCalls.length === 0, 5000);
 
-    const captured = pageLog.markersCaptured;
-    const arrived = endpoint.markersArrived.map((m) => m.at);
-    const rendered = pageLog.markersRendered.map((m) => m.renderedAt);
-    const output = pageLog.markersRendered.map((m) => m.outputAt).filter((x) => Number.isFinite(x));
     const w = PAIR_WINDOW_MS;
+    // Markers that started in the window, and the stamps they left downstream (the page and its
+    // audio can stall around Playwright's calls after the window).
+    const fromWindow = (origins: readonly number[], xs: readonly number[]): number[] => xs.filter((x) => origins.some((o) => x >= o && x - o <= w));
+    const captured = pageLog.markersCaptured.filter((t) => t <= windowEnd);
+    const micIn = fromWindow(captured, stamps.micIn);
+    const arrived = fromWindow(captured, endpoint.markersArrived.map((m) => m.at));
+    const pumpOut = fromWindow(sent, stamps.pumpOut);
+    const speakerOut = fromWindow(sent, stamps.speakerOut);
+    const rendered = fromWindow(sent, pageLog.markersRendered.map((m) => m.renderedAt));
+    const output = pageLog.markersRendered.map((m) => m.outputAt).filter((x) => Number.isFinite(x) && x <= windowEnd + w + 100);
+    const everyFrame = pageLog.engineToRendered.slice(0, MEASURE_MS / 20);
     const captureToRtp = pairDelays(captured, arrived, w);
     const rtpToRendered = pairDelays(sent, rendered, w);
     const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
@@ -167,15 +175,15 @@ export async function measureCallLatency(): Promise<CallLatency | string> {
     const lines = [
       `call path: page → phone engine → PCMU RTP to a Node endpoint (sipp UAS for SIP), loopback, ${MEASURE_MS / 1000} s, a marker every ${MARKER_EVERY * 20} ms each way`,
       latencySummary('capture → RTP sent', captureToRtp, 'markers'),
-      latencySummary('  capture → engine (WebSocket)', pairDelays(captured, stamps.micIn, w), 'markers'),
-      latencySummary('  engine → RTP at the far end', pairDelays(stamps.micIn, arrived, w), 'markers'),
+      latencySummary('  capture → engine (WebSocket)', pairDelays(captured, micIn, w), 'markers'),
+      latencySummary('  engine → RTP at the far end', pairDelays(micIn, arrived, w), 'markers'),
       `  marker onset at sample ${onsetIndex.length === 0 ? '-' : `${Math.min(...onsetIndex)}–${Math.max(...onsetIndex)}`} of its packet (0: page frames and RTP packets aligned)`,
       latencySummary('RTP received → rendered', rtpToRendered, 'markers'),
-      latencySummary('  RTP → out of the call\'s pump', pairDelays(sent, stamps.pumpOut, w), 'markers'),
+      latencySummary('  RTP → out of the call\'s pump', pairDelays(sent, pumpOut, w), 'markers'),
       latencySummary('    of which RTP → next pump tick', nextTick, 'markers'),
-      latencySummary('  pump → speaker frame sent', pairDelays(stamps.pumpOut, stamps.speakerOut, w), 'markers'),
-      latencySummary('  speaker frame → rendered', pairDelays(stamps.speakerOut, rendered, w), 'markers'),
-      latencySummary('    every frame: engine → rendering', pageLog.engineToRendered, 'frames'),
+      latencySummary('  pump → speaker frame sent', pairDelays(pumpOut, speakerOut, w), 'markers'),
+      latencySummary('  speaker frame → rendered', pairDelays(speakerOut, rendered, w), 'markers'),
+      latencySummary('    every frame: engine → rendering', everyFrame, 'frames'),
       latencySummary('  microphone frame spacing', gaps, 'gaps'),
       latencySummary('  (RTP → output device)', pairDelays(sent, output, w + 100), 'markers'),
       `  phone jitter buffer: target ${jb?.targetDelayMs.toFixed(0) ?? '-'} ms, buffered ${jb?.bufferedMs.toFixed(0) ?? '-'} ms, excess ${jb?.excessDelayMs.toFixed(0) ?? '-'} ms; while measuring ${delta('underrunFrames')} underrun and ${delta('concealedFrames')} concealed frames, ${delta('acceleratedMs')} ms accelerated, ${delta('expandedMs')} ms expanded`,
