@@ -177,7 +177,7 @@ export class LocalHandsetEngine implements HandsetEngine {
     this.echo = {
       delayMs,
       view: {
-        id: `echo-${randomUUID()}`, direction: 'outgoing', state: 'active', remoteUri: ECHO_TEST_NUMBER, remoteName: 'Echo test',
+        id: `echo-${randomUUID()}`, direction: 'outgoing', state: 'active', account: '', remoteUri: ECHO_TEST_NUMBER, remoteName: 'Echo test',
         answeredAt: this.now(), codec: 'L16/16000', hd: true, muted: false, recording: false, quality: null,
       },
     };

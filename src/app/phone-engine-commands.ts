@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import {
   attendedTransfer, blindTransfer, Conference, phoneCommands, setHold, startRecording, stopRecording, type Call, type Phone,
 } from '../phone/index.js';
-import type { EngineCommand, EngineCommandResult } from '../ui/index.js';
+import type { EngineCommand, EngineCommandArg, EngineCommandResult } from '../ui/index.js';
 import { ECHO_TEST_NUMBER, type LocalHandsetEngine } from './local-engine.js';
 import { arg } from './local-engine-commands.js';
+import type { EngineAccounts } from './phone-engine-accounts.js';
 
 /** What the commands need from the engine. */
 export interface CommandHost {
   readonly phone: Phone;
   readonly local: LocalHandsetEngine;
+  readonly accounts: EngineAccounts;
   readonly dataDir: string | undefined;
   now(): number;
   /** The call the headset talks on (newest answered, not held). */
@@ -22,9 +24,13 @@ export interface CommandHost {
   /** Sends the headset's microphone to `call` (before a conference takes the call's source). */
   talkOn(call: Call): void;
   emitCalls(): void;
-  /** account-add (checked there: errors name the field). */
-  addAccount(args: Readonly<Record<string, unknown>>): Promise<EngineCommandResult>;
 }
+
+/** The account form's fields (required for account-add, each optional for account-edit). */
+const accountArgs = (add: boolean): EngineCommandArg[] => [
+  arg('aor', 'string', 'address of record, sip:alice@example.com', add), arg('password', 'string', add ? 'password' : 'password (empty: keep)', add),
+  arg('displayName', 'string', 'name shown to callees'), arg('proxy', 'string', 'registrar/outbound proxy URI'), arg('transport', 'string', 'udp, tcp, tls, ws, wss'),
+];
 
 /** How long the transfer target gets to end the replaced consultation call before we do. */
 const CONSULTATION_GRACE_MS = 1000;
@@ -33,7 +39,7 @@ const ok = (value?: unknown): EngineCommandResult => ({ ok: true, value });
 const fail = (error: string, field?: string): EngineCommandResult => (field === undefined ? { ok: false, error } : { ok: false, error, field });
 
 export class PhoneEngineCommands {
-  private lastDialled: string | undefined;
+  private lastDialled: { uri: string; account: string | undefined } | undefined;
 
   constructor(private readonly host: CommandHost) {}
 
@@ -64,15 +70,19 @@ export class PhoneEngineCommands {
     return r.ok ? ok(r.data ?? r.message) : fail(`${name}: ${r.message}`);
   }
 
-  private async dial(uri: string): Promise<EngineCommandResult> {
-    this.lastDialled = uri;
+  /** Calls `uri` from `account` (id or AOR; default: the default account). */
+  private async dial(uri: string, account?: string): Promise<EngineCommandResult> {
+    this.lastDialled = { uri, account };
     if (uri === ECHO_TEST_NUMBER) return this.localCommand('dial').run({ uri });
-    const target = this.host.phone.resolveTarget(uri);
-    if (target === undefined) return fail(`"${uri}" is not a SIP address${this.host.phone.account ? '' : ' (without an account, dial sip:user@host)'}`, 'uri');
+    const phone = this.host.phone;
+    const from = account === undefined || account === '' ? phone.account : this.host.accounts.find(account);
+    if (account !== undefined && account !== '' && from === undefined) return fail(`account: there is no account "${account}"`, 'account');
+    const target = phone.resolveTarget(uri, from);
+    if (target === undefined) return fail(`uri: "${uri}" is not a SIP address${phone.account ? '' : ' (without an account, dial sip:user@host)'}`, 'uri');
     // A new call puts the one we are talking on on hold (call waiting the other way round).
     const talking = this.host.talkingCall();
     if (talking) setHold(talking, true);
-    const r = await this.host.phone.dial(target);
+    const r = await phone.dial(target, from === undefined ? {} : { account: from });
     if (typeof r === 'string') return fail(`dial: ${r}`, 'uri');
     return ok(r.id);
   }
@@ -82,8 +92,8 @@ export class PhoneEngineCommands {
     const own: EngineCommand[] = [
       {
         name: 'dial', description: 'call a SIP URI, a user of the account domain, or *43 (echo test)',
-        args: [arg('uri', 'string', 'sip:user@host, a user name, or *43', true)],
-        run: (a) => this.dial((a['uri'] as string).trim()),
+        args: [arg('uri', 'string', 'sip:user@host, a user name, or *43', true), arg('account', 'string', 'the calling account, id or AOR (default: the default account)')],
+        run: (a) => this.dial((a['uri'] as string).trim(), a['account'] as string | undefined),
       },
       {
         name: 'answer', description: 'answer the ringing call', args: [callIdArg],
@@ -165,13 +175,22 @@ export class PhoneEngineCommands {
       },
       {
         name: 'redial', description: 'call the last number again', args: [],
-        run: async () => (this.lastDialled === undefined ? fail('redial: nothing dialled yet') : this.dial(this.lastDialled)),
+        run: async () => (this.lastDialled === undefined ? fail('redial: nothing dialled yet') : this.dial(this.lastDialled.uri, this.lastDialled.account)),
       },
       {
-        name: 'account-add', description: 'use a SIP account (the phone restarts with it and registers)',
-        args: [arg('aor', 'string', 'address of record, sip:alice@example.com', true), arg('password', 'string', 'password', true),
-          arg('displayName', 'string', 'name shown to callees'), arg('proxy', 'string', 'registrar/outbound proxy URI'), arg('transport', 'string', 'udp, tcp, tls, ws, wss')],
-        run: (a) => this.host.addAccount(a),
+        name: 'account-add', description: 'add a SIP account: it registers at once, beside the others (the first is the default)',
+        args: [...accountArgs(true)],
+        run: (a) => this.host.accounts.add(a),
+      },
+      {
+        name: 'account-edit', description: 'change an account (it registers anew; not while it is in a call)',
+        args: [arg('account', 'string', 'the account, id or AOR', true), ...accountArgs(false)],
+        run: (a) => this.host.accounts.edit(a),
+      },
+      {
+        name: 'account-remove', description: 'remove an account: its calls end and it unregisters',
+        args: [arg('account', 'string', 'the account, id or AOR', true)],
+        run: (a) => this.host.accounts.remove(a['account']),
       },
       { name: 'record', description: 'start or stop recording the current call (two-channel WAV)', args: [callIdArg], run: (a) => this.record(a['callId']) },
     ];
@@ -192,10 +211,13 @@ export class PhoneEngineCommands {
   }
 
   private async transfer(targetText: string, attended: boolean, callId: unknown): Promise<EngineCommandResult> {
-    const target = this.host.phone.resolveTarget(targetText.trim());
+    // A bare user name is taken in the domain of the current call's account.
+    const current = this.pick(callId, (x) => x.state === 'active');
+    const account = current === undefined ? undefined : this.host.phone.accountOf(current);
+    const target = this.host.phone.resolveTarget(targetText.trim(), account);
     if (target === undefined) return fail(`transfer: "${targetText}" is not a SIP address`, 'target');
     if (!attended) {
-      const c = this.pick(callId, (x) => x.state === 'active');
+      const c = current;
       if (c === undefined) return fail('transfer: there is no answered call');
       return blindTransfer(c, target) ? (this.host.emitCalls(), ok(c.id)) : fail(`transfer: ${c.id} is not active`);
     }
@@ -209,8 +231,8 @@ export class PhoneEngineCommands {
       this.host.emitCalls();
       return ok(held.id);
     }
-    // First step: hold the current call and call the target.
-    return this.dial(target);
+    // First step: hold the current call and call the target from the same account.
+    return this.dial(target, account?.id);
   }
 
   /**

@@ -1,7 +1,7 @@
-// What the page renders, read off the Phone: calls as CallView, history rows, the account and
-// RTP statistics. Pure functions of the phone's objects (plus what the engine noted from events).
-import type { Call, HistoryRow as PhoneHistoryRow, Phone, TracedDialog } from '../phone/index.js';
-import type { AccountView, CallView, ContactView, HistoryRow, LadderEntry, RegistrationStatus, RtpStatsView } from '../ui/index.js';
+// What the page renders, read off the Phone: calls as CallView, history rows, the SIP ladder
+// and RTP statistics (accounts: phone-engine-accounts.ts). Pure functions of the phone's objects (plus what the engine noted from events).
+import type { Call, HistoryRow as PhoneHistoryRow, TracedDialog } from '../phone/index.js';
+import type { CallView, ContactView, HistoryRow, LadderEntry, RtpStatsView } from '../ui/index.js';
 
 /** What the engine learnt from a call's events. */
 export interface CallNotes {
@@ -48,7 +48,7 @@ export function callView(call: Call, notes: CallNotes | undefined, contacts: rea
       break;
   }
   return {
-    id: call.id, direction: call.direction, state, remoteUri: call.remoteUri, remoteName: contactName(contacts, call.remoteUri),
+    id: call.id, direction: call.direction, state, account: call.account ?? '', remoteUri: call.remoteUri, remoteName: contactName(contacts, call.remoteUri),
     answeredAt: call.answeredAt ?? null, codec: notes?.codec ?? '', hd: call.sampleRate >= 16000, muted: call.muted,
     recording: call.pump.recorder !== undefined, quality: quality(call),
   };
@@ -58,19 +58,10 @@ export function historyView(rows: readonly PhoneHistoryRow[], contacts: readonly
   // Newest first, as a phone's call list.
   return [...rows].reverse().map((r) => ({
     id: r.callId,
-    kind: r.direction === 'outgoing' ? 'outgoing' : r.answeredAt === undefined ? 'missed' : 'incoming',
+    kind: r.direction === 'outgoing' ? 'outgoing' : r.answeredAt === undefined ? 'missed' : 'incoming', account: r.account ?? '',
     remoteUri: r.remote, remoteName: contactName(contacts, r.remote), startedAt: r.startedAt,
     durationSec: r.answeredAt !== undefined && r.endedAt !== undefined ? Math.round((r.endedAt - r.answeredAt) / 1000) : 0,
   }));
-}
-
-export function accountViews(phone: Phone, registration: RegistrationStatus, detail: string): AccountView[] {
-  const a = phone.account;
-  if (a === undefined) return [];
-  return [{
-    id: 'account-1', aor: a.settings.aor, displayName: '', transport: a.transport ?? 'udp',
-    registration: a.settings.password === undefined ? 'unregistered' : registration, detail,
-  }];
 }
 
 /** The recent dialogs' messages, dialog after dialog (least recently active first). */

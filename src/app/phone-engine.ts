@@ -1,18 +1,18 @@
 // The HandsetEngine on a real Phone: the page's commands become Phone calls and features, its
-// state is read off the phone's calls, history and registration, and the page's audio is joined
-// to the live call (phone-engine-audio.ts). The echo test, settings and contacts are the local
+// state is read off the phone's calls, history and accounts (phone-engine-accounts.ts: added,
+// edited and removed live, each with its registration), and the page's audio is joined to the
+// live call (phone-engine-audio.ts). The echo test, settings and contacts are the local
 // engine's (LocalHandsetEngine), which this one wraps instead of repeating.
-import { SipTrace, type AccountSettings, type Call, type Phone } from '../phone/index.js';
+import { SipTrace, type Call, type Phone } from '../phone/index.js';
 import type {
-  AudioSession, EngineCommand, EngineCommandResult, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta, RegistrationStatus,
+  AudioSession, EngineCommand, HandsetEngine, HandsetSettings, HandsetState, HandsetStateDelta,
 } from '../ui/index.js';
-import type { RegistrationEvent } from '../sip/index.js';
 import { LocalHandsetEngine } from './local-engine.js';
-import { checkAccount } from './local-engine-commands.js';
+import { EngineAccounts } from './phone-engine-accounts.js';
 import { PhoneEngineCommands } from './phone-engine-commands.js';
 import { CallAudioBridge } from './phone-engine-audio.js';
-import { accountViews, callView, historyView, ladderView, rtpViews, type CallNotes } from './phone-engine-views.js';
-import { accountOverTransport, applyMediaSettings, settingsOfPhone } from './phone-settings.js';
+import { callView, historyView, ladderView, rtpViews, type CallNotes } from './phone-engine-views.js';
+import { applyMediaSettings, settingsOfPhone } from './phone-settings.js';
 
 export interface PhoneEngineOptions {
   phone: Phone;
@@ -21,8 +21,6 @@ export interface PhoneEngineOptions {
   /** How often RTP statistics and call quality are refreshed (ms, default 1000; 0 = never). */
   statsIntervalMs?: number;
   now?: () => number;
-  /** Closes the current phone and starts one with `account` (account-add); without it account-add is refused. */
-  switchAccount?: (account: AccountSettings) => Promise<Phone>;
 }
 
 /** How long a forwarded call rings before it goes on (forwardMode no-answer). */
@@ -30,109 +28,66 @@ const FORWARD_NO_ANSWER_MS = 20_000;
 
 export class PhoneHandsetEngine implements HandsetEngine {
   readonly commands: readonly EngineCommand[];
-  /** The phone behind the page (replaced when an account is added). */
-  phone: Phone;
+  /** The phone behind the page (it runs for the engine's whole life; accounts come and go on it). */
+  readonly phone: Phone;
   readonly local: LocalHandsetEngine;
+  readonly accounts: EngineAccounts;
   private readonly listeners = new Set<(d: HandsetStateDelta) => void>();
   private readonly notes = new WeakMap<Call, CallNotes>();
-  private registration: RegistrationStatus = 'unregistered';
-  private registrationDetail = '';
   private readonly unsubscribe: Array<() => void> = [];
-  /** Listeners on the current phone (rebound when account-add replaces it). */
-  private phoneUnsubscribe: Array<() => void> = [];
   private statsTimer: NodeJS.Timeout | undefined;
   /** The audio session that last sent a microphone frame (the headset in use). */
   private headset: CallAudioBridge | undefined;
-  /** The current phone's recent SIP dialogs (the diagnostics ladder). */
-  private trace!: SipTrace;
+  /** The phone's recent SIP dialogs (the diagnostics ladder). */
+  private readonly trace: SipTrace;
   private ladderTimer: NodeJS.Timeout | undefined;
-  /** A transport change waits for the calls to end (it replaces the phone). */
+  /** A transport change waits for the calls to end (the default account registers anew). */
   private transportPending = false;
 
-  constructor(private readonly options: PhoneEngineOptions) {
-    this.phone = options.phone;
+  constructor(options: PhoneEngineOptions) {
+    const phone = (this.phone = options.phone);
     this.local = new LocalHandsetEngine(options.now);
-    // The settings start from what the phone does (its --codecs, --srtp, the account's transport).
-    this.local.adoptSettings(settingsOfPhone(this.phone));
+    this.accounts = new EngineAccounts(phone, {
+      changed: () => {
+        this.applyCallPolicy(this.local.snapshot().settings);
+        this.emit({ accounts: this.accounts.views() });
+      },
+      defaultChanged: (transport) => {
+        if (this.local.snapshot().settings.transport !== transport) this.local.adoptSettings({ transport });
+      },
+    });
+    // The settings start from what the phone does (its --codecs, --srtp, the default account's transport).
+    this.local.adoptSettings(settingsOfPhone(phone));
     this.unsubscribe.push(this.local.onChange((d) => this.forwardLocal(d)));
-    this.bindPhone();
+    const onCall = (call: Call): void => this.track(call);
+    const onIncoming = (call: Call): void => this.directCallPolicy(call);
+    phone.on('call', onCall);
+    phone.on('incoming', onIncoming);
+    this.trace = new SipTrace(phone.options.stack);
+    this.trace.onChange(() => this.scheduleLadder());
+    this.unsubscribe.push(() => phone.off('call', onCall), () => phone.off('incoming', onIncoming), () => this.trace.close(), () => this.accounts.close());
+    this.applySettings(this.local.snapshot().settings);
     const interval = options.statsIntervalMs ?? 1000;
     if (interval > 0) {
       this.statsTimer = setInterval(() => this.phone.activeCalls.length > 0 && this.emit({ calls: this.callViews(), rtp: rtpViews(this.phone.activeCalls) }), interval);
       this.statsTimer.unref();
     }
-    const engine = this;
     this.commands = new PhoneEngineCommands({
-      get phone() {
-        return engine.phone;
-      },
+      phone,
       local: this.local,
+      accounts: this.accounts,
       dataDir: options.dataDir,
       now: options.now ?? Date.now,
       talkingCall: () => this.talkingCall(),
       talkOn: (call) => this.headset?.talkOn(call),
       emitCalls: () => this.emitCalls(),
-      addAccount: (a) => this.addAccount(a),
     }).build();
   }
 
-  private bindPhone(): void {
-    const phone = this.phone;
-    const account = phone.account;
-    this.registration = account?.settings.password !== undefined ? 'registering' : 'unregistered';
-    this.registrationDetail = account?.settings.password !== undefined ? `registering at ${account.settings.proxy ?? account.aor.host}` : '';
-    const onCall = (call: Call): void => this.track(call);
-    const onIncoming = (call: Call): void => this.directCallPolicy(call);
-    const onRegistration = (e: RegistrationEvent): void => this.onRegistration(e);
-    phone.on('call', onCall);
-    phone.on('incoming', onIncoming);
-    phone.on('registration', onRegistration);
-    const trace = (this.trace = new SipTrace(phone.options.stack));
-    trace.onChange(() => this.scheduleLadder());
-    this.phoneUnsubscribe = [() => phone.off('call', onCall), () => phone.off('incoming', onIncoming), () => phone.off('registration', onRegistration), () => trace.close()];
-    this.applySettings(this.local.snapshot().settings);
-  }
-
-  /**
-   * account-add: one account per Phone, so the phone is replaced by one with the new account
-   * (through `switchAccount`, which closes the old one). Only while no call is up. Calls history
-   * starts afresh with the new phone (history is in memory until the store exists).
-   */
-  private async addAccount(a: Readonly<Record<string, unknown>>): Promise<EngineCommandResult> {
-    const bad = checkAccount(a);
-    if (bad) return bad;
-    if (this.options.switchAccount === undefined) return { ok: false, error: 'account-add: this engine cannot change its account (start handset serve with --user/--password/--proxy)' };
-    if (this.phone.activeCalls.length > 0) return { ok: false, error: 'account-add: hang up first (the phone restarts with the new account)' };
-    let proxy = (a['proxy'] as string | undefined) || undefined;
-    const transport = a['transport'] as string | undefined;
-    if (proxy !== undefined && transport !== undefined && transport !== 'udp' && !/;transport=/i.test(proxy)) proxy = `${proxy};transport=${transport}`;
-    const account: AccountSettings = { aor: a['aor'] as string, password: a['password'] as string, directCalls: proxy === undefined };
-    if (proxy !== undefined) account.proxy = proxy;
-    const r = await this.replacePhone(account);
-    return r.ok ? { ok: true, value: 'account-1' } : { ok: false, error: `account-add: ${r.error}` };
-  }
-
-  /** A new phone with `account` (through `switchAccount`); the page's settings carry over. */
-  private async replacePhone(account: AccountSettings): Promise<EngineCommandResult> {
-    for (const u of this.phoneUnsubscribe.splice(0)) u();
-    try {
-      this.phone = await this.options.switchAccount!(account);
-    } catch (e) {
-      this.bindPhone();
-      return { ok: false, error: (e as Error).message };
-    }
-    this.local.adoptSettings({ transport: this.phone.account?.transport ?? 'udp' });
-    this.bindPhone();
-    this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail), calls: this.callViews(), history: historyView(this.phone.history.rows, this.local.snapshot().contacts), ladder: ladderView(this.trace.dialogs()) });
-    return { ok: true };
-  }
-
-  /** Settings' transport: the account registers over it (a new phone), once no call is up. */
+  /** Settings' transport: the default account registers over it, once no call is up. */
   private switchTransport(transport: HandsetSettings['transport']): void {
-    const account = accountOverTransport(this.phone, transport);
-    if (account === undefined || this.options.switchAccount === undefined) return;
     this.transportPending = this.phone.activeCalls.length > 0;
-    if (!this.transportPending) void this.replacePhone(account);
+    if (!this.transportPending) void this.accounts.switchTransport(transport);
   }
 
   private scheduleLadder(): void {
@@ -151,7 +106,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
     const contacts = this.local.snapshot().contacts;
     return {
       ...this.local.snapshot(),
-      accounts: accountViews(this.phone, this.registration, this.registrationDetail),
+      accounts: this.accounts.views(),
       calls: this.callViews(),
       history: historyView(this.phone.history.rows, contacts),
       ladder: ladderView(this.trace.dialogs()),
@@ -221,33 +176,24 @@ export class PhoneHandsetEngine implements HandsetEngine {
     else if (s.autoAnswer) call.answer();
   }
 
-  private onRegistration(e: RegistrationEvent): void {
-    if (e.type === 'registered') {
-      this.registration = 'registered';
-      this.registrationDetail = `registered for ${e.expires} s`;
-    } else if (e.type === 'registration-failed') {
-      this.registration = e.permanent ? 'failed' : 'registering';
-      this.registrationDetail = e.reason;
-    } else {
-      this.registration = 'unregistered';
-      this.registrationDetail = e.reason ?? '';
-    }
-    this.emit({ accounts: accountViews(this.phone, this.registration, this.registrationDetail) });
-  }
-
   /**
-   * Codec order and SRTP act on the next call's offer; the transport re-registers. DND,
-   * auto-answer and forwarding act through the account's settings (read per INVITE).
+   * Codec order and SRTP act on the next call's offer; the transport re-registers the default
+   * account. DND, auto-answer and forwarding act through every account's settings (read per INVITE).
    */
   private applySettings(s: HandsetSettings): void {
     applyMediaSettings(this.phone, s);
     this.switchTransport(s.transport);
-    const a = this.phone.account?.settings;
-    if (a === undefined) return;
-    a.dnd = s.dnd ? 486 : false;
-    a.autoAnswerMs = s.autoAnswer ? 0 : undefined;
+    this.applyCallPolicy(s);
+  }
+
+  private applyCallPolicy(s: HandsetSettings): void {
     const to = s.forwardTo;
-    a.forward = s.forwardMode === 'always' ? { always: to } : s.forwardMode === 'busy' ? { busy: to } : s.forwardMode === 'no-answer' ? { noAnswer: { target: to, afterMs: FORWARD_NO_ANSWER_MS } } : undefined;
+    const forward = s.forwardMode === 'always' ? { always: to } : s.forwardMode === 'busy' ? { busy: to } : s.forwardMode === 'no-answer' ? { noAnswer: { target: to, afterMs: FORWARD_NO_ANSWER_MS } } : undefined;
+    for (const { settings: a } of this.phone.accounts) {
+      a.dnd = s.dnd ? 486 : false;
+      a.autoAnswerMs = s.autoAnswer ? 0 : undefined;
+      a.forward = forward;
+    }
   }
 
   // --- audio ----------------------------------------------------------------------------------
@@ -299,7 +245,7 @@ export class PhoneHandsetEngine implements HandsetEngine {
   async close(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.ladderTimer) clearTimeout(this.ladderTimer);
-    for (const u of [...this.unsubscribe.splice(0), ...this.phoneUnsubscribe.splice(0)]) u();
+    for (const u of this.unsubscribe.splice(0)) u();
     this.listeners.clear();
     await this.local.close();
   }

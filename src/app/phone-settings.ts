@@ -1,8 +1,10 @@
 // The page's settings on a running Phone: codec order and SRTP act on the next call's offer
-// (the phone reads its media options per call), transport needs a new registration (the
-// account's proxy URI with the chosen ;transport=), which the engine does by replacing the phone.
+// (the phone reads its media options per call); a transport is the account's proxy URI with
+// `;transport=` set, registered anew by re-adding the account (phone-engine-accounts.ts); TCP
+// needs a listener, opened on the running phone when it has none.
 import { pcmaCodec, pcmuCodec, type AudioCodec } from '../codecs/index.js';
-import type { AccountSettings, Phone } from '../phone/index.js';
+import type { Account, AccountSettings, Phone } from '../phone/index.js';
+import { isSipUri, parseUri } from '../sip/index.js';
 import type { HandsetSettings } from '../ui/index.js';
 
 /** The voice codecs this build has, by the names the settings use. */
@@ -30,13 +32,41 @@ export function applyMediaSettings(phone: Phone, s: Pick<HandsetSettings, 'codec
 }
 
 /**
- * The account registering over `transport` instead, or undefined when the phone has no
- * registering account or already uses it. The registrar is the proxy (else the AOR's domain)
- * with `;transport=` set; UDP drops the parameter.
+ * `settings` registering over `transport`: the registrar is the proxy (else the AOR's domain)
+ * with `;transport=` set; UDP drops the parameter (and a proxy made up from the domain).
  */
-export function accountOverTransport(phone: Phone, transport: HandsetSettings['transport']): AccountSettings | undefined {
+export function withTransport(settings: AccountSettings, transport: HandsetSettings['transport']): AccountSettings {
+  const { proxy: _old, ...rest } = settings;
+  const aor = parseUri(settings.aor);
+  const host = aor.ok && isSipUri(aor.value) ? `${aor.value.host}${aor.value.port !== undefined ? `:${aor.value.port}` : ''}` : '';
+  const given = settings.proxy?.replace(/;transport=[a-z]+/i, '');
+  if (transport === 'udp') return given === undefined ? rest : { ...rest, proxy: given };
+  return { ...rest, proxy: `${given ?? `sip:${host}`};transport=${transport}` };
+}
+
+/**
+ * The default account registering over `transport` instead, or undefined when the phone has
+ * no registering account or it already uses that transport.
+ */
+export function accountOverTransport(phone: Phone, transport: HandsetSettings['transport']): { account: Account; settings: AccountSettings } | undefined {
   const a = phone.account;
   if (a === undefined || a.settings.password === undefined || (a.transport ?? 'udp') === transport) return undefined;
-  const base = (a.settings.proxy ?? `sip:${a.aor.host}${a.aor.port !== undefined ? `:${a.aor.port}` : ''}`).replace(/;transport=[a-z]+/i, '');
-  return { ...a.settings, proxy: transport === 'udp' ? base : `${base};transport=${transport}` };
+  return { account: a, settings: withTransport(a.settings, transport) };
+}
+
+/**
+ * Opens what an account over `transport` needs on a running phone: a TCP listener (on the UDP
+ * listener's address, its port number when free) when there is none. UDP is always open;
+ * TLS and WebSocket accounts connect out as clients. Resolves to an error text, or undefined.
+ */
+export async function ensureListener(phone: Phone, transport: string): Promise<string | undefined> {
+  if (transport !== 'tcp') return undefined;
+  const stack = phone.options.stack;
+  const listeners = stack.transport.listeners();
+  if (listeners.some((l) => l.transport === 'tcp')) return undefined;
+  const udp = listeners.find((l) => l.transport === 'udp');
+  const address = udp?.address ?? phone.options.media.address;
+  let r = await stack.listen({ transport: 'tcp', address, port: udp?.port ?? 0 });
+  if (!r.ok && udp !== undefined) r = await stack.listen({ transport: 'tcp', address, port: 0 });
+  return r.ok ? undefined : `cannot listen on TCP at ${address}: ${r.error.message}`;
 }

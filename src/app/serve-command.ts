@@ -8,7 +8,6 @@ import { DEFAULT_UI_PORT, loadOrCreateToken, PortInUseError, startHandsetServer 
 import { defaultDataDir } from './data-dir.js';
 import { ArgumentError, headlessOptions, headlessPhone } from './call-command.js';
 import { PhoneHandsetEngine } from './phone-engine.js';
-import type { AccountSettings, Phone } from '../phone/index.js';
 import { createWsUpgrade } from './ws-upgrade.js';
 import { untilInterrupted } from './until-interrupted.js';
 
@@ -26,7 +25,7 @@ function packageRoot(): string {
 export const serveCommand: Command = {
   name: 'serve',
   summary: `start the web handset on 127.0.0.1 and ::1 (default port ${DEFAULT_UI_PORT}) and print the address to open`,
-  usage: 'serve [--port <n>] [--data-dir <dir>] [--user <aor> --password <pw> --proxy <uri>] [--listen host:port] [--codecs pcmu,pcma] [--srtp off|optional|mandatory]',
+  usage: 'serve [--port <n>] [--data-dir <dir>] [--user <aor> --password <pw> --proxy <uri>] [--listen host:port] [--codecs pcmu,pcma,cn] [--srtp off|optional|mandatory]',
   options: {
     port: { type: 'string' }, 'data-dir': { type: 'string' },
     user: headlessOptions.user, password: headlessOptions.password, proxy: headlessOptions.proxy,
@@ -55,17 +54,8 @@ export const serveCommand: Command = {
       return 2;
     }
     if (typeof h === 'number') return h;
-    let current = h;
-    // account-add from the page: the phone restarts with the account (same --listen, --codecs, --srtp).
-    const switchAccount = async (account: AccountSettings): Promise<Phone> => {
-      await current.close();
-      const next = await headlessPhone('serve', { ...phoneValues, user: account.aor, password: account.password, proxy: account.proxy, listen: values['listen'] as string | undefined }, phoneIo, undefined);
-      if (typeof next === 'number') throw new Error('the SIP listener could not be opened');
-      current = next;
-      next.phone.start();
-      return next.phone;
-    };
-    const engine = new PhoneHandsetEngine({ phone: h.phone, dataDir, switchAccount });
+    // Accounts added, edited and removed in the page act on this phone while it runs.
+    const engine = new PhoneHandsetEngine({ phone: h.phone, dataDir });
     h.phone.start();
     let server;
     try {
@@ -73,7 +63,7 @@ export const serveCommand: Command = {
     } catch (e) {
       io.stderr.write(`handset serve: ${e instanceof PortInUseError ? e.message : `cannot listen: ${(e as Error).message}`}\n`);
       await engine.close();
-      await current.close();
+      await h.close();
       return 1;
     }
     const account = h.phone.account ? `account ${h.phone.account.settings.aor}` : 'no account (direct calls: dial sip:user@host)';
@@ -81,7 +71,7 @@ export const serveCommand: Command = {
     await untilInterrupted();
     await server.close();
     await engine.close();
-    await current.close();
+    await h.close();
     return 0;
   },
 };

@@ -25,11 +25,15 @@ export interface EngineCommand {
 
 export type RegistrationStatus = 'unregistered' | 'registering' | 'registered' | 'failed' | 'unavailable';
 
+/** One account; `HandsetState.accounts` lists the default account (un-named dials use it) first. */
 export interface AccountView {
+  /** What commands name it by (`dial {account}`, `account-remove {account}`). */
   readonly id: string;
   readonly aor: string;
   readonly displayName: string;
   readonly transport: string;
+  /** Registrar / outbound proxy URI as configured ('' when there is none). */
+  readonly proxy: string;
   readonly registration: RegistrationStatus;
   /** Why the registration is in that state (failure reason, "phone core not available"). */
   readonly detail: string;
@@ -41,6 +45,8 @@ export interface CallView {
   readonly id: string;
   readonly direction: 'incoming' | 'outgoing';
   readonly state: CallState;
+  /** AOR of the account the call was placed from or came to ('' for direct calls and the echo test). */
+  readonly account: string;
   readonly remoteUri: string;
   /** The contact's name when known, else the peer's display name, else ''. */
   readonly remoteName: string;
@@ -58,6 +64,8 @@ export interface CallView {
 export interface HistoryRow {
   readonly id: string;
   readonly kind: 'missed' | 'incoming' | 'outgoing';
+  /** AOR of the call's account ('' for a direct call). */
+  readonly account: string;
   readonly remoteUri: string;
   readonly remoteName: string;
   readonly startedAt: number;

@@ -99,7 +99,7 @@ class FarEndToneEngine extends FakeEngine implements HandsetEngine {
 
 test('echo cancellation removes the page\'s own playback from the microphone (speaker looped into the mic)', { skip }, async (t) => {
   const engine = new FarEndToneEngine();
-  engine.set({ calls: [{ id: 'c1', direction: 'outgoing', state: 'active', remoteUri: 'sip:far@example.com', remoteName: 'Far end', answeredAt: Date.now(), codec: 'PCMU', hd: false, muted: false, recording: false, quality: null }] });
+  engine.set({ calls: [{ id: 'c1', direction: 'outgoing', state: 'active', account: '', remoteUri: 'sip:far@example.com', remoteName: 'Far end', answeredAt: Date.now(), codec: 'PCMU', hd: false, muted: false, recording: false, quality: null }] });
   const server = await startServer(engine);
   // The acoustic path: what the speaker plays reaches the microphone.
   const loop = pulse.pactl('load-module', 'module-loopback', 'source=speaker.monitor', 'sink=micfeed', 'latency_msec=30');

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { PhoneHandsetEngine } from '../../src/app/phone-engine.js';
-import { startPhone, type AccountSettings, type Phone } from '../../src/phone/index.js';
+import { startPhone, type Phone } from '../../src/phone/index.js';
 import type { SipTraceEntry } from '../../src/sip/index.js';
 import type { HandsetServer } from '../../src/ui/index.js';
 import { skipUnless, removeTempDir } from '../support/peers/env.js';
@@ -147,14 +147,9 @@ test('Settings act on the next call without a restart: codec order PCMA first, t
 test('Settings: choosing TCP re-registers the account over TCP at kamailio (the UDP binding replaced)', { skip: skipKamailio, timeout: 40_000 }, async (t) => {
   const k = await startKamailio({ t, ipv6: false });
   const [alice] = k.users as [{ user: string; password: string }];
-  let current = await startPhone({ host: '127.0.0.1', account: { aor: `sip:${alice.user}@${k.domain}`, password: alice.password, proxy: k.proxyUri('udp') } });
-  // What `handset serve` does on account changes: close the phone, start one with the account.
-  const switchAccount = async (account: AccountSettings): Promise<Phone> => {
-    await current.close();
-    current = await startPhone({ host: '127.0.0.1', account });
-    return current;
-  };
-  const withAccount = new PhoneHandsetEngine({ phone: current, statsIntervalMs: 0, switchAccount });
+  const current = await startPhone({ host: '127.0.0.1', account: { aor: `sip:${alice.user}@${k.domain}`, password: alice.password, proxy: k.proxyUri('udp') } });
+  // The phone keeps running: the account is re-added over TCP (a TCP listener opened for it).
+  const withAccount = new PhoneHandsetEngine({ phone: current, statsIntervalMs: 0 });
   const accountServer = await startServer(withAccount);
   t.after(async () => {
     await accountServer.close();

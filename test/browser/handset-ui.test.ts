@@ -120,9 +120,9 @@ test('in a call the display shows caller, timer, codec with HD and quality; the 
       { ...ringingCall, id: 'c2', state: 'held', remoteUri: 'sip:carol@example.com', remoteName: 'Carol', answeredAt: now - 300_000, codec: 'PCMU' },
     ],
     history: [
-      { id: 'h1', kind: 'missed', remoteUri: 'sip:dave@example.com', remoteName: 'Dave', startedAt: now - 3_600_000, durationSec: 0 },
-      { id: 'h2', kind: 'outgoing', remoteUri: 'sip:carol@example.com', remoteName: 'Carol', startedAt: now - 7_200_000, durationSec: 184 },
-      { id: 'h3', kind: 'incoming', remoteUri: 'sip:bob@example.com', remoteName: 'Bob Example', startedAt: now - 86_400_000, durationSec: 42 },
+      { id: 'h1', kind: 'missed', account: 'sip:alice@example.com', remoteUri: 'sip:dave@example.com', remoteName: 'Dave', startedAt: now - 3_600_000, durationSec: 0 },
+      { id: 'h2', kind: 'outgoing', account: 'sip:alice@example.com', remoteUri: 'sip:carol@example.com', remoteName: 'Carol', startedAt: now - 7_200_000, durationSec: 184 },
+      { id: 'h3', kind: 'incoming', account: 'sip:alice@example.com', remoteUri: 'sip:bob@example.com', remoteName: 'Bob Example', startedAt: now - 86_400_000, durationSec: 42 },
     ],
   });
   await page.getByText('Connected', { exact: true }).waitFor();

@@ -3,14 +3,14 @@
 import type { AudioSession, CallView, EngineCommand, EngineCommandArg, HandsetEngine, HandsetState, HandsetStateDelta } from '../../../src/ui/index.js';
 
 export const idleState: HandsetState = {
-  accounts: [{ id: 'a1', aor: 'sip:alice@example.com', displayName: 'Alice', transport: 'udp', registration: 'registered', detail: '' }],
+  accounts: [{ id: 'a1', aor: 'sip:alice@example.com', displayName: 'Alice', transport: 'udp', proxy: '', registration: 'registered', detail: '' }],
   calls: [], history: [], contacts: [], messages: [], ladder: [], rtp: [],
   settings: { dnd: false, autoAnswer: false, forwardTo: '', forwardMode: 'off', codecOrder: ['PCMU', 'PCMA'], srtp: 'optional', transport: 'udp' },
   features: { calls: true, accounts: true, history: true, contacts: true, messages: false, diagnostics: true, echoTest: true },
 };
 
 export const ringingCall: CallView = {
-  id: 'c1', direction: 'incoming', state: 'incoming', remoteUri: 'sip:bob@example.com', remoteName: 'Bob Example',
+  id: 'c1', direction: 'incoming', state: 'incoming', account: 'sip:alice@example.com', remoteUri: 'sip:bob@example.com', remoteName: 'Bob Example',
   answeredAt: null, codec: '', hd: false, muted: false, recording: false, quality: null,
 };
 

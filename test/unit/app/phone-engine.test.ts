@@ -227,42 +227,6 @@ test('Conference merges the held and the current call: the page hears both parti
   audio.close();
 });
 
-test('account-add restarts the phone with the account (errors name the field); DND and auto-answer then act through the account', async (t) => {
-  const far = await startPhone({ host: '127.0.0.1' });
-  let phone = await startPhone({ host: '127.0.0.1' });
-  const engine = new PhoneHandsetEngine({
-    phone, statsIntervalMs: 0,
-    // The far phone stands in for a registrar (it refuses REGISTER); INVITEs come straight from it.
-    switchAccount: async (account) => {
-      await phone.close();
-      phone = await startPhone({ host: '127.0.0.1', account: { ...account, directCalls: true } });
-      return phone;
-    },
-  });
-  t.after(async () => {
-    await engine.close();
-    await Promise.all([phone.close(), far.close()]);
-  });
-  const bad = await runEngineCommand(engine, 'account-add', { aor: 'alice@example.com', password: 'x' });
-  assert.equal(!bad.ok && bad.field, 'aor');
-  const added = await runEngineCommand(engine, 'account-add', { aor: 'sip:alice@127.0.0.1', password: 'secret', proxy: `sip:${addressOf(far)}` });
-  assert.equal(added.ok, true, JSON.stringify(added));
-  assert.equal(engine.snapshot().accounts[0]?.aor, 'sip:alice@127.0.0.1');
-  await until('the registrar answered', () => engine.snapshot().accounts[0]?.registration === 'failed');
-  assert.notEqual(engine.phone, undefined);
-  assert.equal((await runEngineCommand(engine, 'settings-set', { dnd: true })).ok, true);
-  const refused = await far.dial(`sip:alice@${addressOf(engine.phone)}`);
-  assert.ok(typeof refused !== 'string');
-  assert.equal((await refused.whenEnded()).status, 486, 'DND refuses through the account');
-  assert.equal(engine.snapshot().history.length, 0, 'a DND refusal never rang');
-  assert.equal((await runEngineCommand(engine, 'settings-set', { dnd: false, autoAnswer: true })).ok, true);
-  const answered = await far.dial(`sip:alice@${addressOf(engine.phone)}`);
-  assert.ok(typeof answered !== 'string');
-  await until('auto-answered', () => answered.state === 'active');
-  answered.hangup();
-  await until('ended', () => engine.snapshot().calls.length === 0);
-});
-
 test('a second dial holds the first call; swap moves the talk between the lines; flash and redial reach the phone', async (t) => {
   const { engine, far } = await pair(t);
   const carol = await startPhone({ host: '127.0.0.1' });
