@@ -8,7 +8,7 @@ import type { Command, CommandIO } from '../cli/index.js';
 import { createNetTransport, type TransportKind } from '../net/index.js';
 import { bareHost, parseUri, SipStack, StreamFramer, type SipUri } from '../sip/index.js';
 import { SystemClock } from '../util/index.js';
-import { pcmaCodec, pcmuCodec, type AudioCodec } from '../codecs/index.js';
+import { comfortNoiseCodec, pcmaCodec, pcmuCodec, type AudioCodec } from '../codecs/index.js';
 import { bindUdpPort } from '../media/index.js';
 import type { SrtpPolicy } from '../sdp/index.js';
 import {
@@ -17,7 +17,8 @@ import {
 import { ReceivedAudioFile } from './received-audio-file.js';
 
 const USER_AGENT = 'Handset/0.1.0';
-const codecTable: Record<string, AudioCodec> = { pcmu: pcmuCodec, pcma: pcmaCodec };
+/** `cn` adds RFC 3389 comfort noise: silence is sent as CN packets when the peer lists CN too. */
+const codecTable: Record<string, AudioCodec> = { pcmu: pcmuCodec, pcma: pcmaCodec, cn: comfortNoiseCodec };
 
 export class ArgumentError extends Error {}
 
@@ -240,7 +241,7 @@ async function call(target: string | undefined, values: Values, io: CommandIO): 
 export const callCommand: Command = {
   name: 'call',
   summary: 'place one call (headless: --play/--record WAV, --dtmf, --duration, --json events)',
-  usage: 'call <sip-uri> [--user <aor> --password <pw> --proxy <uri>] [--play f.wav] [--record f.wav] [--duration s] [--dtmf digits] [--codecs pcmu,pcma] [--srtp off|optional|mandatory] [--listen host:port] [--json]',
+  usage: 'call <sip-uri> [--user <aor> --password <pw> --proxy <uri>] [--play f.wav] [--record f.wav] [--duration s] [--dtmf digits] [--codecs pcmu,pcma,cn] [--srtp off|optional|mandatory] [--listen host:port] [--json]',
   options: headlessOptions,
   async run({ values, positionals }, io) {
     try {

@@ -26,7 +26,7 @@ async function listen(values: Record<string, string | boolean | undefined>, io: 
 export const listenCommand: Command = {
   name: 'listen',
   summary: 'wait for calls (--auto-answer; headless --play/--record WAV, --dtmf, --duration, --json events)',
-  usage: 'listen [--user <aor> --password <pw> --proxy <uri>] [--auto-answer] [--play f.wav] [--record f.wav] [--duration s] [--dtmf digits] [--codecs pcmu,pcma] [--srtp off|optional|mandatory] [--listen host:port] [--json]',
+  usage: 'listen [--user <aor> --password <pw> --proxy <uri>] [--auto-answer] [--play f.wav] [--record f.wav] [--duration s] [--dtmf digits] [--codecs pcmu,pcma,cn] [--srtp off|optional|mandatory] [--listen host:port] [--json]',
   options: { ...headlessOptions, 'auto-answer': { type: 'boolean' } },
   async run({ values }, io) {
     try {

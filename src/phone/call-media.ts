@@ -78,7 +78,8 @@ export class CallMedia implements OfferAnswerHooks {
       port: this.port.local.port,
       // RTCP rides on the RTP port even without rtcp-mux (a=rtcp, RFC 3605): one socket per call.
       rtcpPort: this.port.local.port,
-      codecs: s.codecs.filter((c) => c.name !== 'CN').map((c) => {
+      // CN (RFC 3389) is listed when the settings hold it; the send codec is never an auxiliary one.
+      codecs: s.codecs.map((c) => {
         const cap: LocalCapabilities['codecs'][number] = { encoding: c.name, clockRate: c.clockRate };
         if (c.payloadType !== null) cap.payloadType = c.payloadType;
         return cap;
@@ -199,6 +200,8 @@ export class CallMedia implements OfferAnswerHooks {
       // Peers behind NAT send from another port of the signalled host (RFC 4961 latching, address-bound).
       latchPackets: 5,
     };
+    // Silence goes as CN packets when both sides listed CN at the send codec's rate.
+    if (m.comfortNoiseSend !== undefined && find('CN', m.send.clockRate) !== undefined) options.send.comfortNoisePayloadType = m.comfortNoiseSend;
     const te: { sendPayloadType?: number; receivePayloadTypes?: number[] } = {};
     if (m.telephoneEventSend) te.sendPayloadType = m.telephoneEventSend.payloadType;
     if (m.telephoneEventReceive) te.receivePayloadTypes = [m.telephoneEventReceive.payloadType];

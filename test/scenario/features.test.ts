@@ -9,6 +9,7 @@ import { detectTone, DtmfGenerator, parseWav } from '../../src/media/index.js';
 import {
   attendedTransfer, blindTransfer, Conference, startRecording, stopRecording, swapTo, toneSource, type Call, type Phone,
 } from '../../src/phone/index.js';
+import { comfortNoiseCodec, pcmuCodec } from '../../src/codecs/index.js';
 import { world, collect, nextIncoming, type World } from './world.js';
 
 async function connect(w: World, from: Phone, to: Phone, toHost: string, hz: [number, number]): Promise<[Call, Call]> {
@@ -206,6 +207,46 @@ test('recording: two channels, our tone left and the peer right, written as the 
   a.setMuted(true);
   await w.run(600);
   assert.ok(detectTone(atBob.pcm(200), 8000, 500).power < 100, 'muted: bob hears nothing');
+});
+
+test('comfort noise (RFC 3389) when both list CN: a muted side sends CN packets, not PCMU; without CN it never does', async () => {
+  const w = world();
+  const alice = await w.phone('192.0.2.10', { codecs: [pcmuCodec, comfortNoiseCodec], rtpTimeoutMs: 3000 });
+  const bob = await w.phone('192.0.2.20', { codecs: [pcmuCodec, comfortNoiseCodec] });
+  const carol = await w.phone('192.0.2.30');
+  const sent = new Map<string, number[]>();
+  w.rtp.path = (from, _to, data) => {
+    // RTP only (RTCP shares the port: its second byte is 200-204).
+    if (data[1]! < 200 || data[1]! > 204) sent.set(from.address, [...(sent.get(from.address) ?? []), data[1]! & 0x7f]);
+    return 0;
+  };
+  const [a, b] = await connect(w, alice, bob, '192.0.2.20', [500, 1200]);
+  assert.equal(a.media?.negotiated?.comfortNoiseSend, 13);
+  const heard = collect(b);
+  await w.run(500);
+  assert.ok(sent.get('192.0.2.10')!.every((pt) => pt === 0), 'voice goes as PCMU');
+  sent.clear();
+  a.setMuted(true);
+  await w.run(2000);
+  const muted = sent.get('192.0.2.10')!;
+  // After the VAD's hangover (a few voice frames), only CN.
+  const firstCn = muted.indexOf(13);
+  assert.ok(firstCn >= 0 && firstCn <= 15 && muted.slice(firstCn).every((pt) => pt === 13), `silence goes as CN: ${muted.join(',')}`);
+  // DTX: a SID on entering silence, then refreshes instead of one packet per 20 ms.
+  assert.ok(muted.length < 20, `${muted.length} packets in 2 s of silence`);
+  assert.ok(detectTone(heard.pcm(1000), 8000, 500).power < 100, 'bob hears noise, not the tone');
+  assert.equal(b.state, 'active', 'CN packets keep the RTP inactivity watchdog fed');
+  assert.equal(a.state, 'active');
+  a.setMuted(false);
+  await w.run(500);
+  assert.ok(sent.get('192.0.2.10')!.slice(-10).every((pt) => pt === 0));
+  // Carol does not list CN: her call with alice never carries PT 13.
+  sent.clear();
+  const [c] = await connect(w, carol, alice, '192.0.2.10', [700, 900]);
+  assert.equal(c.media?.negotiated?.comfortNoiseSend, undefined);
+  c.setMuted(true);
+  await w.run(1000);
+  assert.ok(sent.get('192.0.2.30')!.every((pt) => pt === 0));
 });
 
 test('RTP inactivity ends the call with rtp-timeout (BYE sent)', async () => {

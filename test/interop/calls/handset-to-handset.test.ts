@@ -65,7 +65,7 @@ test('argument errors name the option and exit 2', { timeout: 30_000 }, async (t
   for (const [args, message] of [
     [['call'], /a target URI is required/],
     [['call', 'sip:b@127.0.0.1', '--srtp', 'maybe'], /--srtp: "maybe" is not off, optional or mandatory/],
-    [['call', 'sip:b@127.0.0.1', '--codecs', 'opus'], /--codecs: "opus" is not one of pcmu, pcma/],
+    [['call', 'sip:b@127.0.0.1', '--codecs', 'opus'], /--codecs: "opus" is not one of pcmu, pcma, cn/],
     [['call', 'sip:b@127.0.0.1', '--dtmf', '12x'], /--dtmf: "12x" is not DTMF digits/],
     [['listen', '--listen', 'nowhere'], /--listen: "nowhere" is not <ip>:<port>/],
     [['call', 'sip:b@127.0.0.1', '--play', '/nonexistent.wav'], /--play: cannot read/],
