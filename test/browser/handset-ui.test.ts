@@ -90,8 +90,9 @@ test('an incoming call shows the banner, rings, notifies, and the Answer key ans
   await startTap(page);
   engine.set({ calls: [ringingCall] });
   await page.getByRole('alert').filter({ hasText: 'Incoming call from' }).waitFor();
-  assert.match(await page.locator('#incoming').innerText(), /Bob Example/);
-  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { notes: string[] }).notes), ['Incoming call: Bob Example']);
+  // The banner and the notification name the account the call came to (its display name).
+  assert.match(await page.locator('#incoming').innerText(), /Incoming call from Bob Example to Alice/);
+  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { notes: string[] }).notes), ['Incoming call: Bob Example to Alice']);
   await page.waitForTimeout(900);
   const ring = await readTap(page);
   // The warble switches pairs every 50 ms: judge 20 ms windows that hold sound.

@@ -1,6 +1,6 @@
 // The web handset page: display, keypad, feature keys, lines, incoming banner and the side views,
 // all driven by the engine's state over the WebSocket API.
-import type { CallView, HandsetState } from '../engine.js';
+import type { AccountView, CallView, HandsetState } from '../engine.js';
 import { AudioPath, loadAudioSettings, type AudioSettings } from './audio-path.js';
 import { EngineConnection } from './connection.js';
 import { byId, el } from './dom.js';
@@ -41,9 +41,24 @@ async function run(name: string, args: Record<string, unknown> = {}): Promise<vo
   status(r.ok ? '' : r.error);
 }
 
+/** `dial` arguments: the account when one is named and still there (else the engine's default). */
+function dialArgs(uri: string, account: string): Record<string, unknown> {
+  const known = conn.state?.accounts.some((a) => a.id === account || a.aor === account) ?? false;
+  return known ? { uri, account } : { uri };
+}
+
+/** The account the dial chooser names ('' while it is hidden: one account or none). */
+const chosenAccount = (): string => {
+  const chooser = byId<HTMLSelectElement>('dial-account');
+  return chooser.hidden ? '' : chooser.value;
+};
+
+/** A short name for an account on the display: its display name, else its AOR without the scheme. */
+const accountName = (a: AccountView | undefined, aor: string): string => a?.displayName || aor.replace(/^sips?:/, '');
+
 const ctx: ViewContext = {
   command: (name, args) => conn.command(name, args),
-  dial: (uri) => void run('dial', { uri }),
+  dial: (uri, account = '') => void run('dial', dialArgs(uri, account)),
   audio: () => audio,
   get audioSettings() {
     return audioSettings;
@@ -82,7 +97,7 @@ function wireButtons(): void {
   on('btn-call', () => {
     const n = byId<HTMLInputElement>('number').value.trim();
     if (n === '') return status('Enter a number or SIP address first (or dial *43 for the echo test)');
-    void conn.command('dial', { uri: n }).then((r) => {
+    void conn.command('dial', dialArgs(n, chosenAccount())).then((r) => {
       status(r.ok ? '' : r.error);
       if (r.ok) byId<HTMLInputElement>('number').value = '';
     });
@@ -107,6 +122,7 @@ function wireButtons(): void {
   on('btn-record', () => void run('record'));
   on('btn-echo', () => void run('echo-test'));
   on('btn-hid', () => void connectHeadset());
+  byId('dial-account').addEventListener('change', () => conn.state !== undefined && renderDisplay(conn.state));
   byId<HTMLInputElement>('volume').addEventListener('input', (e) => audio?.setVolume(Number((e.target as HTMLInputElement).value) / 100));
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
@@ -129,9 +145,24 @@ function wireButtons(): void {
   document.addEventListener('keydown', firstGesture, { once: true });
 }
 
+/** The dial chooser: shown with more than one account, keeping the choice while that account exists. */
+function renderDialAccount(state: HandsetState): void {
+  const chooser = byId<HTMLSelectElement>('dial-account');
+  const ids = state.accounts.map((a) => a.id).join('\n');
+  chooser.hidden = state.accounts.length < 2;
+  if (chooser.dataset['ids'] === ids) return;
+  const kept = chooser.value;
+  chooser.dataset['ids'] = ids;
+  chooser.replaceChildren(...state.accounts.map((a) => el('option', { value: a.id }, a.displayName ? `${a.displayName} <${a.aor}>` : a.aor)));
+  if (state.accounts.some((a) => a.id === kept)) chooser.value = kept;
+}
+
 function renderDisplay(state: HandsetState): void {
-  const account = state.accounts[0];
-  byId('account-line').textContent = account === undefined ? 'No account' : account.displayName || account.aor;
+  // The current call's account, else the one the next call goes from.
+  const shown = currentCall(state)?.account || chosenAccount();
+  const account = state.accounts.find((a) => a.aor === shown || a.id === shown) ?? state.accounts[0];
+  const more = state.accounts.length > 1 ? ` +${state.accounts.length - 1}` : '';
+  byId('account-line').textContent = account === undefined ? 'No account' : `${account.displayName || account.aor}${more}`;
   byId('registration').textContent = account === undefined ? (state.features.accounts ? '' : 'echo test only') : account.registration;
   const call = currentCall(state);
   byId('call-state').textContent = call === undefined ? 'Idle' : STATE_TEXT[call.state];
@@ -167,7 +198,8 @@ function renderLines(state: HandsetState): void {
       lines.append(el('div', { class: 'line empty' }, el('span', { class: 'led' }), `Line ${i + 1}: free`));
       continue;
     }
-    const b = el('button', { class: `line ${c.state}`, 'aria-label': `Line ${i + 1}: ${c.remoteName || c.remoteUri}, ${STATE_TEXT[c.state]}` }, el('span', { class: 'led' }), `L${i + 1} ${c.remoteName || c.remoteUri} · ${STATE_TEXT[c.state]}`);
+    const via = state.accounts.length > 1 && c.account !== '' ? ` (${accountName(state.accounts.find((a) => a.aor === c.account), c.account)})` : '';
+    const b = el('button', { class: `line ${c.state}`, 'aria-label': `Line ${i + 1}: ${c.remoteName || c.remoteUri}${via}, ${STATE_TEXT[c.state]}` }, el('span', { class: 'led' }), `L${i + 1} ${c.remoteName || c.remoteUri}${via} · ${STATE_TEXT[c.state]}`);
     b.addEventListener('click', () => void run('swap', { callId: c.id }));
     lines.append(b);
   }
@@ -177,11 +209,14 @@ function renderIncoming(state: HandsetState): void {
   const incoming = state.calls.find((c) => c.state === 'incoming');
   byId('incoming').hidden = incoming === undefined;
   byId('incoming-from').textContent = incoming === undefined ? '' : incoming.remoteName || incoming.remoteUri;
+  // Which account it came to (a direct call has none).
+  const to = incoming === undefined || incoming.account === '' ? '' : ` to ${accountName(state.accounts.find((a) => a.aor === incoming.account), incoming.account)}`;
+  byId('incoming-to').textContent = to;
   if (incoming !== undefined && ringingFor !== incoming.id) {
     ringingFor = incoming.id;
     sounds?.startRinging();
     if ('Notification' in window && Notification.permission === 'granted') {
-      const n = new Notification('Incoming call', { body: incoming.remoteName || incoming.remoteUri, tag: incoming.id });
+      const n = new Notification('Incoming call', { body: `${incoming.remoteName || incoming.remoteUri}${to}`, tag: incoming.id });
       n.onclick = () => window.focus();
     }
   } else if (incoming === undefined && ringingFor !== '') {
@@ -203,6 +238,7 @@ function syncAudio(state: HandsetState): void {
 }
 
 function render(state: HandsetState): void {
+  renderDialAccount(state);
   renderDisplay(state);
   renderLines(state);
   renderIncoming(state);

@@ -6,7 +6,8 @@ import { byId, el, emptyState, field, showFieldError } from './dom.js';
 
 export interface ViewContext {
   command(name: string, args?: Record<string, unknown>): Promise<EngineCommandResult>;
-  dial(uri: string): void;
+  /** Calls `uri` from `account` (id or AOR; '' or gone: the default account). */
+  dial(uri: string, account?: string): void;
   audio(): AudioPath | undefined;
   audioSettings: AudioSettings;
 }
@@ -41,11 +42,15 @@ export function renderHistory(state: HandsetState, ctx: ViewContext): void {
   view.replaceChildren(el('h2', {}, 'Call history'));
   if (!state.features.history) return void view.append(emptyState(`No call history yet: history ${NOT_YET}.`));
   if (state.history.length === 0) return void view.append(emptyState('No calls yet.'));
-  const table = el('table', {}, el('tr', {}, el('th', {}, ''), el('th', {}, 'Who'), el('th', {}, 'When'), el('th', {}, 'Length'), el('th', {}, '')));
+  // The account column once calls came to or went from more than one account.
+  const several = new Set(state.history.map((r) => r.account)).size > 1 || state.accounts.length > 1;
+  const head = el('tr', {}, el('th', {}, ''), el('th', {}, 'Who'), ...(several ? [el('th', {}, 'Account')] : []), el('th', {}, 'When'), el('th', {}, 'Length'), el('th', {}, ''));
+  const table = el('table', {}, head);
   for (const row of state.history) {
     const back = el('button', { class: 'small', 'aria-label': `Call back ${row.remoteName || row.remoteUri}` }, 'Call back');
-    back.addEventListener('click', () => ctx.dial(row.remoteUri));
-    table.append(el('tr', { class: `history-${row.kind}` }, el('td', {}, row.kind), el('td', {}, row.remoteName || row.remoteUri), el('td', {}, time(row.startedAt)), el('td', {}, `${row.durationSec} s`), el('td', {}, back)));
+    back.addEventListener('click', () => ctx.dial(row.remoteUri, row.account));
+    const account = several ? [el('td', { class: 'history-account' }, row.account === '' ? 'direct' : row.account.replace(/^sips?:/, ''))] : [];
+    table.append(el('tr', { class: `history-${row.kind}` }, el('td', {}, row.kind), el('td', {}, row.remoteName || row.remoteUri), ...account, el('td', {}, time(row.startedAt)), el('td', {}, `${row.durationSec} s`), el('td', {}, back)));
   }
   view.append(table);
 }
