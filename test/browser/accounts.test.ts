@@ -91,6 +91,20 @@ test('Settings: two accounts added from the page register at kamailio at once (t
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'handset-accounts.png') });
 
+    // Edit the default account: a new display name (password left empty: kept); both register
+    // anew (re-added in order, so alice stays the default).
+    await accountRow(page, aliceAor).getByRole('button', { name: `Edit ${aliceAor}` }).click();
+    const edit = page.getByRole('form', { name: 'Edit account' });
+    assert.equal(await edit.getByLabel('SIP address').inputValue(), aliceAor);
+    assert.equal(await edit.getByLabel('Proxy').inputValue(), `sip:127.0.0.1:${k.udpPort}`);
+    await edit.getByLabel('Display name').fill('Alice A');
+    await edit.getByRole('button', { name: 'Save account' }).click();
+    await page.getByRole('form', { name: 'Add account' }).waitFor();
+    await accountRow(page, aliceAor).getByText(/^Alice A <.*\(udp\): registered/).waitFor({ timeout: 10_000 });
+    await accountRow(page, bobAor).getByText(/\(tcp\): registered/).waitFor({ timeout: 10_000 });
+    assert.deepEqual(engine.snapshot().accounts.map((a) => a.aor), [aliceAor, bobAor], 'the default stays first');
+    await k.waitForBinding((b) => b.some((x) => x.aor === alice.user) && b.some((x) => x.aor === bob.user), 10_000);
+
     await accountRow(page, bobAor).getByRole('button', { name: `Remove ${bobAor}` }).click();
     await k.waitForBinding((b) => !b.some((x) => x.aor === bob.user) && b.some((x) => x.aor === alice.user), 10_000);
     await accountRow(page, bobAor).waitFor({ state: 'detached' });
