@@ -143,6 +143,34 @@ test('in a call the display shows caller, timer, codec with HD and quality; the 
   engine.set({ calls: [], history: [] });
 });
 
+test('two accounts: "Call from" sends the chosen account with dial; lines, the banner and history name the account; Call back uses the row\'s', { skip }, async () => {
+  const work = { ...idleState.accounts[0]!, id: 'work', aor: 'sip:alice@work.example', displayName: '' };
+  engine.set({ accounts: [idleState.accounts[0]!, work] });
+  const chooser = page.getByLabel('Call from');
+  await chooser.waitFor({ state: 'visible' });
+  assert.deepEqual(await chooser.locator('option').allTextContents(), ['Alice <sip:alice@example.com>', 'sip:alice@work.example']);
+  await chooser.selectOption('work');
+  assert.equal(await page.locator('#account-line').innerText(), 'sip:alice@work.example +1');
+  engine.calls.length = 0;
+  await page.getByLabel('Number to dial').fill('bob');
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await waitFor(() => engine.calls.length >= 1);
+  assert.deepEqual(engine.calls[0], { name: 'dial', args: { uri: 'bob', account: 'work' } });
+
+  engine.set({ calls: [{ ...ringingCall, account: 'sip:alice@work.example' }] });
+  await page.getByRole('alert').filter({ hasText: 'Incoming call from Bob Example to alice@work.example' }).waitFor();
+  await page.getByRole('button', { name: 'Line 1: Bob Example (alice@work.example), Incoming call' }).waitFor();
+  engine.set({ calls: [], history: [{ id: 'h1', kind: 'missed', account: 'sip:alice@work.example', remoteUri: 'sip:carol@work.example', remoteName: '', startedAt: Date.now(), durationSec: 0 }] });
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('cell', { name: 'alice@work.example' }).waitFor();
+  engine.calls.length = 0;
+  await page.getByRole('button', { name: 'Call back sip:carol@work.example' }).click();
+  await waitFor(() => engine.calls.length >= 1);
+  assert.deepEqual(engine.calls[0], { name: 'dial', args: { uri: 'sip:carol@work.example', account: 'sip:alice@work.example' } });
+  engine.set({ accounts: idleState.accounts, calls: [], history: [] });
+  await chooser.waitFor({ state: 'hidden' });
+});
+
 test('a telephony headset (fake WebHID device): hook switch answers and hangs up, mute toggles, LEDs follow', { skip }, async () => {
   engine.set({ calls: [ringingCall] });
   await page.getByRole('alert').filter({ hasText: 'Incoming call from' }).waitFor();

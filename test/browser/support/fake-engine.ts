@@ -18,7 +18,7 @@ export const NAMES = ['dial', 'answer', 'hangup', 'mute', 'hold', 'dnd', 'transf
 
 const optional = (name: string, type: EngineCommandArg['type']): EngineCommandArg => ({ name, type, required: false, description: name });
 /** The fake accepts every argument the page sends; the real table declares each command's own. */
-const ANY_ARGS = [optional('uri', 'string'), optional('digits', 'string'), optional('on', 'boolean'), optional('callId', 'string'), optional('target', 'string'), optional('attended', 'boolean')];
+const ANY_ARGS = [optional('uri', 'string'), optional('digits', 'string'), optional('on', 'boolean'), optional('callId', 'string'), optional('target', 'string'), optional('attended', 'boolean'), optional('account', 'string')];
 
 export class FakeEngine implements HandsetEngine {
   readonly commands: EngineCommand[];
