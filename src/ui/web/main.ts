@@ -1,6 +1,7 @@
 // The web handset page: display, keypad, feature keys, lines, incoming banner and the side views,
 // all driven by the engine's state over the WebSocket API.
-import type { AccountView, CallView, HandsetState } from '../engine.js';
+import type { CallView, HandsetState } from '../engine.js';
+import { accountName, chosenAccount, dialArgs, renderDialAccount } from './account-choice.js';
 import { AudioPath, loadAudioSettings, type AudioSettings } from './audio-path.js';
 import { EngineConnection } from './connection.js';
 import { byId, el } from './dom.js';
@@ -41,24 +42,9 @@ async function run(name: string, args: Record<string, unknown> = {}): Promise<vo
   status(r.ok ? '' : r.error);
 }
 
-/** `dial` arguments: the account when one is named and still there (else the engine's default). */
-function dialArgs(uri: string, account: string): Record<string, unknown> {
-  const known = conn.state?.accounts.some((a) => a.id === account || a.aor === account) ?? false;
-  return known ? { uri, account } : { uri };
-}
-
-/** The account the dial chooser names ('' while it is hidden: one account or none). */
-const chosenAccount = (): string => {
-  const chooser = byId<HTMLSelectElement>('dial-account');
-  return chooser.hidden ? '' : chooser.value;
-};
-
-/** A short name for an account on the display: its display name, else its AOR without the scheme. */
-const accountName = (a: AccountView | undefined, aor: string): string => a?.displayName || aor.replace(/^sips?:/, '');
-
 const ctx: ViewContext = {
   command: (name, args) => conn.command(name, args),
-  dial: (uri, account = '') => void run('dial', dialArgs(uri, account)),
+  dial: (uri, account = '') => void run('dial', dialArgs(conn.state?.accounts ?? [], uri, account)),
   audio: () => audio,
   get audioSettings() {
     return audioSettings;
@@ -97,7 +83,7 @@ function wireButtons(): void {
   on('btn-call', () => {
     const n = byId<HTMLInputElement>('number').value.trim();
     if (n === '') return status('Enter a number or SIP address first (or dial *43 for the echo test)');
-    void conn.command('dial', dialArgs(n, chosenAccount())).then((r) => {
+    void conn.command('dial', dialArgs(conn.state?.accounts ?? [], n, chosenAccount())).then((r) => {
       status(r.ok ? '' : r.error);
       if (r.ok) byId<HTMLInputElement>('number').value = '';
     });
@@ -145,18 +131,6 @@ function wireButtons(): void {
   document.addEventListener('keydown', firstGesture, { once: true });
 }
 
-/** The dial chooser: shown with more than one account, keeping the choice while that account exists. */
-function renderDialAccount(state: HandsetState): void {
-  const chooser = byId<HTMLSelectElement>('dial-account');
-  const ids = state.accounts.map((a) => a.id).join('\n');
-  chooser.hidden = state.accounts.length < 2;
-  if (chooser.dataset['ids'] === ids) return;
-  const kept = chooser.value;
-  chooser.dataset['ids'] = ids;
-  chooser.replaceChildren(...state.accounts.map((a) => el('option', { value: a.id }, a.displayName ? `${a.displayName} <${a.aor}>` : a.aor)));
-  if (state.accounts.some((a) => a.id === kept)) chooser.value = kept;
-}
-
 function renderDisplay(state: HandsetState): void {
   // The current call's account, else the one the next call goes from.
   const shown = currentCall(state)?.account || chosenAccount();
@@ -198,7 +172,7 @@ function renderLines(state: HandsetState): void {
       lines.append(el('div', { class: 'line empty' }, el('span', { class: 'led' }), `Line ${i + 1}: free`));
       continue;
     }
-    const via = state.accounts.length > 1 && c.account !== '' ? ` (${accountName(state.accounts.find((a) => a.aor === c.account), c.account)})` : '';
+    const via = state.accounts.length > 1 && c.account !== '' ? ` (${accountName(state.accounts, c.account)})` : '';
     const b = el('button', { class: `line ${c.state}`, 'aria-label': `Line ${i + 1}: ${c.remoteName || c.remoteUri}${via}, ${STATE_TEXT[c.state]}` }, el('span', { class: 'led' }), `L${i + 1} ${c.remoteName || c.remoteUri}${via} · ${STATE_TEXT[c.state]}`);
     b.addEventListener('click', () => void run('swap', { callId: c.id }));
     lines.append(b);
@@ -210,7 +184,7 @@ function renderIncoming(state: HandsetState): void {
   byId('incoming').hidden = incoming === undefined;
   byId('incoming-from').textContent = incoming === undefined ? '' : incoming.remoteName || incoming.remoteUri;
   // Which account it came to (a direct call has none).
-  const to = incoming === undefined || incoming.account === '' ? '' : ` to ${accountName(state.accounts.find((a) => a.aor === incoming.account), incoming.account)}`;
+  const to = incoming === undefined || incoming.account === '' ? '' : ` to ${accountName(state.accounts, incoming.account)}`;
   byId('incoming-to').textContent = to;
   if (incoming !== undefined && ringingFor !== incoming.id) {
     ringingFor = incoming.id;
@@ -238,7 +212,7 @@ function syncAudio(state: HandsetState): void {
 }
 
 function render(state: HandsetState): void {
-  renderDialAccount(state);
+  renderDialAccount(state.accounts);
   renderDisplay(state);
   renderLines(state);
   renderIncoming(state);
