@@ -1,7 +1,9 @@
-// Building requests and responses for the transaction and UA layers. Messages are written as
-// text and parsed back, so a built message has the same shape as a received one.
-import { HeaderId } from './header-names.js';
-import type { SipMessage } from './message.js';
+// Building requests and responses for the transaction and UA layers. Requests are written as
+// text and parsed back, so a built message has the same shape as a received one. Responses (the
+// callee's hot path) are written once with their header table filled as they are written; the
+// getters then read typed values and serializeMessage returns the bytes as built.
+import { HeaderId, headerIdOf } from './header-names.js';
+import { SipMessage } from './message.js';
 import { parseMessage } from './parse.js';
 import { formatUri, type Uri } from './uri/index.js';
 
@@ -88,6 +90,68 @@ export function createResponse(request: SipMessage, status: number, reason = rea
     const ts = request.header(HeaderId.Timestamp);
     if (ts !== undefined) lines.push(['Timestamp', ts]);
   }
+  const copied = lines.length;
   if (init.headers) lines.push(...init.headers);
-  return assemble(`SIP/2.0 ${status} ${reason}`, lines, init.body);
+  const startLine = `SIP/2.0 ${status} ${reason}`;
+  return buildDirect(startLine, status, request, lines, copied, init.body) ?? assemble(startLine, lines, init.body);
+}
+
+const CR_LF = /[\r\n]/;
+const TOKEN_NAME = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+const isLws = (c: number): boolean => c === 0x20 || c === 0x09;
+const EMPTY = Buffer.alloc(0);
+const copiedIds: Record<string, HeaderId> = { Via: HeaderId.Via, From: HeaderId.From, To: HeaderId.To, 'Call-ID': HeaderId.CallId, CSeq: HeaderId.CSeq, Timestamp: HeaderId.Timestamp };
+
+/**
+ * The response `assemble` would give, without parsing it back: the same bytes (on the wire
+ * too), start line and header table. Undefined, for `assemble` to take (and judge), when a line
+ * is out of the plain case: non-ASCII text, a value empty or with LWS at either end, an odd
+ * name, or a From/To/Call-ID/CSeq among the extra headers. The first `copied` lines come from
+ * a request that parsed (its Via possibly stamped by us with received/rport).
+ */
+function buildDirect(
+  startLine: string, status: number, request: SipMessage, lines: HeaderLines, copied: number, body: Buffer | string | undefined,
+): SipMessage | undefined {
+  const h: number[] = [];
+  let head = `${startLine}\r\n`;
+  const headerStart = head.length;
+  for (let k = 0; k < lines.length; k++) {
+    const [name, value] = lines[k]!;
+    const id = k < copied ? copiedIds[name]! : headerIdOf(name);
+    if (k >= copied) {
+      if (id === HeaderId.ContentLength && (name.toLowerCase() === 'content-length' || name === 'l')) continue;
+      if (id === HeaderId.From || id === HeaderId.To || id === HeaderId.CallId || id === HeaderId.CSeq || id === HeaderId.ContentLength) return undefined;
+      if (!TOKEN_NAME.test(name)) return undefined;
+    }
+    if (value === '' || isLws(value.charCodeAt(0)) || isLws(value.charCodeAt(value.length - 1)) || CR_LF.test(value)) return undefined;
+    const at = head.length;
+    h.push(id, at, at + name.length + 2, at + name.length + 2 + value.length);
+    head += `${name}: ${value}\r\n`;
+  }
+  const bodyBytes = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const at = head.length;
+  head += `Content-Length: ${bodyBytes.length}\r\n`;
+  h.push(HeaderId.ContentLength, at, at + 16, head.length - 2);
+  head += '\r\n';
+  // latin1 writes one byte per UTF-16 unit: the UTF-8 bytes only when the text is ASCII.
+  if (Buffer.byteLength(head, 'utf8') !== head.length) return undefined;
+  const headBytes = Buffer.from(head, 'latin1');
+  const buf = bodyBytes.length === 0 ? headBytes : Buffer.concat([headBytes, bodyBytes]);
+  const msg = new SipMessage(buf, false, request.method, status, request.cseq);
+  msg.reasonStart = 12; // after `SIP/2.0 NNN `
+  msg.reasonEnd = startLine.length;
+  msg.headerStart = headerStart;
+  msg.bodyStart = head.length;
+  msg.bodyEnd = buf.length;
+  msg.h = h;
+  msg.iVia = msg.firstIndex(HeaderId.Via, 0);
+  msg.iFrom = msg.firstIndex(HeaderId.From, 0);
+  msg.iTo = msg.firstIndex(HeaderId.To, 0);
+  msg.iCallId = msg.firstIndex(HeaderId.CallId, 0);
+  msg.iCSeq = msg.firstIndex(HeaderId.CSeq, 0);
+  msg.iContentLength = (h.length >> 2) - 1;
+  msg.edits = []; // no eager scan: the getters read typed values
+  msg.text = head;
+  msg.wire = buf;
+  return msg;
 }

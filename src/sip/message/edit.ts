@@ -13,6 +13,7 @@ function editEntry(msg: SipMessage, id: HeaderId, name: string, value: string): 
 
 function changed(msg: SipMessage, id: HeaderId): void {
   msg.edits ??= [];
+  msg.wire = undefined;
   msg.invalidate();
   if (id === HeaderId.CSeq) {
     const i = msg.indexOf(HeaderId.CSeq);
@@ -70,6 +71,7 @@ export function removeHeader(msg: SipMessage, name: HeaderId | string): number {
 /** Replaces the body (Content-Length follows on serialize); sets Content-Type when given. */
 export function setBody(msg: SipMessage, body: Buffer | string, contentType?: string): void {
   msg.bodyBytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  msg.wire = undefined;
   if (contentType !== undefined) setHeader(msg, HeaderId.ContentType, contentType);
   msg.edits ??= [];
 }

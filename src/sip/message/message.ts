@@ -64,11 +64,17 @@ export class SipMessage {
   /** @internal */ toRanges: number[] | undefined = undefined;
   /** @internal the top Via value as scanned by parseMessage (ranges, params, end position) */
   viaTop: { ranges: ViaRanges; params: number[]; end: number } | undefined = undefined;
-  /** @internal edited header values: name and bytes */
+  /**
+   * @internal edited header values: name and bytes. Also set (empty) on a message built without
+   * the eager scan (build.ts): the range fields above are then unset and getters read typed values.
+   */
   edits: { name: string; bytes: Buffer }[] | undefined = undefined;
+  /** @internal the wire bytes when known to equal what serializeMessage writes (built messages); edits drop it */
+  wire: Buffer | undefined = undefined;
   private callIdText: string | undefined = undefined;
   private typed: unknown[] | undefined = undefined;
-  private text: string | undefined = undefined;
+  /** @internal start line and header section as text (see headerText) */
+  text: string | undefined = undefined;
   private uriValue: Uri | null | undefined = undefined;
   /** @internal */ bodyBytes: Buffer | undefined = undefined;
 

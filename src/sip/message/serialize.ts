@@ -9,6 +9,7 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 
 /** Serializes a message to wire bytes. */
 export function serializeMessage(msg: SipMessage): Buffer {
+  if (msg.wire !== undefined) return msg.wire;
   const body = msg.body;
   const parts: Buffer[] = [];
   const src = msg.buf;
