@@ -29,22 +29,36 @@ export class InviteServerTransaction<Req, Res> implements TransactionCore<Event<
   private lastProvisional: Res | undefined;
   private finalResponse: Res | undefined;
 
-  /** `trying`, when given, is sent at once (§17.2.1: 100 Trying unless the TU answers within 200 ms). */
+  private tryingDue: boolean;
+
+  /**
+   * `trying`, when given, builds the 100 Trying. §17.2.1: it is sent unless the TU answers
+   * within 200 ms; we wait only for the TU's handling of the request (a 0 ms timer, so a TU
+   * answering in that turn sends no 100) and send it at once on an INVITE retransmission.
+   */
   constructor(
     readonly request: Req,
     private readonly timers: TimerConfig,
     private readonly reliable: boolean,
-    private readonly trying?: Res,
-  ) {}
+    private readonly trying?: () => Res,
+  ) {
+    this.tryingDue = trying !== undefined;
+  }
 
   get stateName(): InviteServerState['kind'] {
     return this.state.kind;
   }
 
   start(): Actions<Req, Res> {
-    if (this.trying === undefined) return [];
-    this.lastProvisional = this.trying;
-    return [{ type: 'send-response', response: this.trying }];
+    return this.tryingDue ? [{ type: 'start-timer', timer: 'Trying', delayMs: 0 }] : [];
+  }
+
+  /** The 100 Trying, now (the TU has not answered yet). */
+  private sendTrying(): Actions<Req, Res> {
+    this.tryingDue = false;
+    const trying = this.trying!();
+    this.lastProvisional = trying;
+    return [{ type: 'send-response', response: trying }];
   }
 
   handle(event: Event<Req, Res>): Actions<Req, Res> {
@@ -69,26 +83,29 @@ export class InviteServerTransaction<Req, Res> implements TransactionCore<Event<
   private inProceeding(event: Event<Req, Res>): Actions<Req, Res> {
     switch (event.type) {
       case 'request-retransmission':
+        if (this.tryingDue) return [{ type: 'stop-timer', timer: 'Trying' }, ...this.sendTrying()];
         // §17.2.1: resend the most recent provisional response.
         return this.lastProvisional !== undefined ? [{ type: 'send-response', response: this.lastProvisional }] : [];
       case 'tu-response': {
         const { status, response } = event;
+        // §17.2.1: the TU answered first; no 100 from us.
+        const out: Actions<Req, Res> = this.tryingDue ? [{ type: 'stop-timer', timer: 'Trying' }] : [];
+        this.tryingDue = false;
         if (status < 200) {
           this.lastProvisional = response;
-          return [{ type: 'send-response', response }];
+          out.push({ type: 'send-response', response });
+          return out;
         }
         if (status < 300) {
           // RFC 6026 §7.1: 2xx → Accepted, Timer L = 64*T1.
           this.state = { kind: 'accepted' };
-          return [
-            { type: 'send-response', response },
-            { type: 'start-timer', timer: 'L', delayMs: sixtyFourT1(this.timers) },
-          ];
+          out.push({ type: 'send-response', response }, { type: 'start-timer', timer: 'L', delayMs: sixtyFourT1(this.timers) });
+          return out;
         }
         // §17.2.1: 300-699 → Completed; Timer G = T1 (unreliable only), Timer H = 64*T1.
         this.finalResponse = response;
         this.state = { kind: 'completed', retransmitInterval: this.timers.t1 };
-        const out: Actions<Req, Res> = [{ type: 'send-response', response }];
+        out.push({ type: 'send-response', response });
         if (!this.reliable) out.push({ type: 'start-timer', timer: 'G', delayMs: this.timers.t1 });
         out.push({ type: 'start-timer', timer: 'H', delayMs: sixtyFourT1(this.timers) });
         return out;
@@ -96,8 +113,9 @@ export class InviteServerTransaction<Req, Res> implements TransactionCore<Event<
       case 'transport-error':
         // RFC 6026 §7.1: inform the TU, keep the state so retransmissions are still absorbed.
         return [{ type: 'report-transport-error' }];
-      case 'ack':
       case 'timer':
+        return event.timer === 'Trying' && this.tryingDue ? this.sendTrying() : [];
+      case 'ack':
         return [];
       default:
         return assertNever(event, 'IST event');

@@ -45,7 +45,10 @@ export interface TransactionTableOptions<M> {
   timers?: TimerConfig;
   /** Builds the ACK for a non-2xx final response (RFC 3261 §17.1.1.3). */
   buildAck: (invite: M, response: M) => M;
-  /** Builds a 100 Trying for a new INVITE; when absent the TU answers within 200 ms itself (§17.2.1). */
+  /**
+   * Builds a 100 Trying for a new INVITE, sent unless the TU answers while handling the request
+   * (§17.2.1; see InviteServerTransaction); when absent the TU answers within 200 ms itself.
+   */
   trying?: (invite: M) => M;
   onEvent: (event: TransactionTableEvent<M>) => void;
 }
@@ -142,7 +145,8 @@ export class TransactionTable<M extends TransactionMessage> {
     }
     const kind = request.method === 'INVITE' ? 'ist' : 'nist';
     const created = new Entry<M>(id, kind, request, reliable);
-    const trying = kind === 'ist' && this.options.trying ? this.options.trying(request) : undefined;
+    const build = this.options.trying;
+    const trying = kind === 'ist' && build !== undefined ? () => build(request) : undefined;
     const core =
       kind === 'ist'
         ? new InviteServerTransaction<M, M>(request, this.timers, reliable, trying)

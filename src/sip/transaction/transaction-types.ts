@@ -8,7 +8,8 @@ export interface TimerConfig {
 export const defaultTimerConfig: Readonly<TimerConfig> = Object.freeze({ t1: 500, t2: 4000, t4: 5000 });
 
 /** RFC 3261 §17 Table 4 timers plus RFC 6026's L and M. */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+/** RFC 3261 §17 timers; `Trying` is the IST's wait for the TU before it sends a 100 itself (§17.2.1). */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
 
 /** Why a transaction ended: normal end of its timers, a timeout, or a transport failure. */
 export type TerminationReason = 'completed' | 'timeout' | 'transport-error';

@@ -49,6 +49,7 @@ export class SipStack {
     const tableOptions: ConstructorParameters<typeof TransactionTable<SipMessage>>[0] = {
       clock: options.clock,
       buildAck: buildNon2xxAck,
+      // §17.2.1: sent only when the TU has not answered the INVITE by the end of its handling.
       trying: (invite) => createResponse(invite, 100),
       onEvent: (e) => this.onTableEvent(e),
     };
@@ -301,8 +302,8 @@ export class SipStack {
       });
       return;
     }
-    // The 100 Trying goes out while the table is still creating the server transaction, before its
-    // 'request' event records the arrival: fall back to the arrival being handled.
+    // A response while the table is still creating the server transaction, before its 'request'
+    // event records the arrival: fall back to the arrival being handled.
     const arrival = this.servers.get(tx.id) ?? this.pendingArrival;
     if (arrival === undefined) return;
     const dest = responseDestination(message.topVia ?? tx.request.topVia!, arrival);

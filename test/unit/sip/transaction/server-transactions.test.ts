@@ -10,7 +10,7 @@ import {
 import { instants, res, run, type Req, type Res } from './harness.js';
 
 const T = defaultTimerConfig;
-const ist = (reliable = false, trying?: Res) => new InviteServerTransaction<Req, Res>('INVITE', T, reliable, trying);
+const ist = (reliable = false, trying?: () => Res) => new InviteServerTransaction<Req, Res>('INVITE', T, reliable, trying);
 const nist = (reliable = false) => new NonInviteServerTransaction<Req, Res>('REGISTER', T, reliable);
 type Ev = ServerTransactionEvent<Req, Res>;
 type A = TransactionAction<Req, Res>;
@@ -50,8 +50,10 @@ test('IST: ACK stops retransmission; Confirmed absorbs, Timer I = T4', () => {
   );
 });
 
-test('IST over TCP: no retransmission, ACK ends it at once (Timer I = 0); 100 Trying sent at start', () => {
-  const { clock, runner, out } = run(ist(true, res(100)));
+test('IST over TCP: no retransmission, ACK ends it at once (Timer I = 0); 100 Trying when the TU has not answered', () => {
+  const { clock, runner, out } = run(ist(true, () => res(100)));
+  assert.equal(out.length, 0);
+  clock.advance(0);
   runner.handle(retrans);
   runner.handle(tu(480));
   clock.advance(5000);
@@ -65,6 +67,21 @@ test('IST over TCP: no retransmission, ACK ends it at once (Timer I = 0); 100 Tr
       [5000, term('completed')],
     ],
   );
+  assert.equal(clock.timerCount, 0);
+});
+
+test('IST (§17.2.1): no 100 Trying when the TU answers before the Trying timer; a retransmission first brings it at once', () => {
+  for (const first of [tu(180), tu(200), tu(486)]) {
+    const { clock, runner, out } = run(ist(false, () => res(100)));
+    runner.handle(first);
+    clock.advance(0);
+    assert.deepEqual(out.map((r) => r.action).filter((a) => a.type === 'send-response'), [sent((first as { status: number }).status)]);
+  }
+  const { clock, runner, out } = run(ist(false, () => res(100)));
+  runner.handle(retrans);
+  clock.advance(0);
+  runner.handle(retrans);
+  assert.deepEqual(out.map((r) => [r.at, r.action]), [[0, sent(100)], [0, sent(100)]]);
   assert.equal(clock.timerCount, 0);
 });
 

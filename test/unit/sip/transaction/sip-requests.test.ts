@@ -81,11 +81,12 @@ test('the table runs on real SipMessages: 100 Trying, retransmission absorbed, A
   const events: TransactionTableEvent<SipMessage>[] = [];
   const table = new TransactionTable<SipMessage>({ clock, buildAck: buildAckForNon2xx, trying: buildTrying, onEvent: (e) => events.push(e) });
   table.receiveRequest(invite, false);
-  assert.deepEqual(events.map((e) => e.type), ['send', 'request']);
-  const trying = (events[0] as { message: SipMessage }).message;
+  clock.advance(0); // the TU did not answer: 100 Trying (§17.2.1)
+  assert.deepEqual(events.map((e) => e.type), ['request', 'send']);
+  const trying = (events[1] as { message: SipMessage }).message;
   assert.equal(trying.status, 100);
   assert.equal(trying.toTag, undefined);
-  const tx = (events[1] as { transaction: Parameters<typeof table.respond>[0] }).transaction;
+  const tx = (events[0] as { transaction: Parameters<typeof table.respond>[0] }).transaction;
   table.receiveRequest(invite, false);
   assert.equal(events.length, 3);
   table.respond(tx, busy);

@@ -121,11 +121,20 @@ test('client: a transport error ends the transaction', () => {
   assert.equal(table.size, 0);
 });
 
-test('server: new INVITE → 100 Trying + request; retransmission absorbed (100 resent); ACK for non-2xx absorbed', () => {
+test('server: a TU answering the INVITE while handling it sends no 100 Trying (§17.2.1)', () => {
   const { clock, table, log, server } = setup();
   table.receiveRequest(req('INVITE'), false);
-  const events = log();
-  assert.deepEqual(events, ['send 100 INVITE', 'request INVITE']);
+  table.respond(server('INVITE'), resp(180));
+  clock.advance(0);
+  assert.deepEqual(log(), ['request INVITE', 'send 180 INVITE']);
+});
+
+test('server: new INVITE → request, then 100 Trying (TU silent); retransmission absorbed (100 resent); ACK for non-2xx absorbed', () => {
+  const { clock, table, log, server } = setup();
+  table.receiveRequest(req('INVITE'), false);
+  assert.deepEqual(log(), ['request INVITE']);
+  clock.advance(0);
+  assert.deepEqual(log(), ['send 100 INVITE']);
   table.receiveRequest(req('INVITE'), false);
   assert.deepEqual(log(), ['send 100 INVITE']);
   // The TU answers through the transaction it was given.

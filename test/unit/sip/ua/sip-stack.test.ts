@@ -183,11 +183,31 @@ test('CANCEL: 481 without a matching INVITE transaction, 200 with one (§9.2)', 
   const lone = await b.send(invite('CANCEL', 'z9hG4bKnone').replace('Call-ID: inv-1', 'Call-ID: inv-0'));
   assert.deepEqual(lone.map((r) => r.status), [481]);
   const inv = await b.send(invite('INVITE', 'z9hG4bKinv7'));
-  // 100 Trying at once (§17.2.1), then 480: no call handling on this bare stack.
-  assert.deepEqual(inv.map((r) => r.status), [100, 480]);
+  // 480 at once (no call handling on this bare stack): no 100 Trying before it (§17.2.1).
+  assert.deepEqual(inv.map((r) => r.status), [480]);
   const cancel = await b.send(invite('CANCEL', 'z9hG4bKinv7'));
   assert.deepEqual(cancel.map((r) => r.status), [200]);
   assert.equal(cancel[0]!.message!.header(HeaderId.CSeq), '7 CANCEL');
+});
+
+test('§17.2.1: a TU that answers later gets the 100 Trying sent first, at once; one answering at once gets none', async () => {
+  const b = await bench();
+  let slow = true;
+  b.stack.onRequest((incoming) => {
+    if (incoming.request.method !== 'INVITE') return false;
+    if (slow) b.net.clock.setTimer(30, () => b.stack.respond(incoming, 486));
+    else b.stack.respond(incoming, 180);
+    return true;
+  });
+  const at: number[] = [];
+  b.peer.onEvent((e) => void (e.kind === 'message' && at.push(b.net.clock.now())));
+  const late = await b.send(invite('INVITE', 'z9hG4bKslow'));
+  assert.deepEqual(late.map((r) => r.status), [100, 486]);
+  assert.ok(at[0]! < 5 && at[1]! >= 30, `100 at ${at[0]} ms, 486 at ${at[1]} ms`);
+  assert.equal(late[0]!.message!.toTag, undefined);
+  slow = false;
+  const quick = await b.send(invite('INVITE', 'z9hG4bKquick').replace('Call-ID: inv-1', 'Call-ID: inv-2'));
+  assert.deepEqual(quick.map((r) => r.status), [180]);
 });
 
 test('a non-2xx to our INVITE is ACKed by the transaction layer with the INVITE\'s branch (§17.1.1.3)', async () => {
