@@ -14,6 +14,7 @@ export class DelayEstimator {
   private count = 0;
   private cached = 0;
   private base = 0;
+  private peak = 0;
   private dirty = 0;
 
   constructor(windowMs = 4000, quantile = 0.99) {
@@ -27,6 +28,7 @@ export class DelayEstimator {
     this.count = 0;
     this.cached = 0;
     this.base = 0;
+    this.peak = 0;
     this.dirty = 0;
   }
 
@@ -72,6 +74,12 @@ export class DelayEstimator {
     return this.cached;
   }
 
+  /** The largest relative delay in the window (ms): what even the slowest recent packet needed. */
+  peakMs(): number {
+    this.refresh();
+    return this.peak;
+  }
+
   /** Recomputes after every 16 packets (the first few at once): the window changes slowly. */
   private refresh(): void {
     if (this.dirty === 0 || (this.dirty < 16 && this.count > 16)) return;
@@ -84,5 +92,6 @@ export class DelayEstimator {
     this.base = w[0]!;
     const idx = Math.min(n - 1, Math.max(0, Math.ceil(this.quantile * n) - 1));
     this.cached = n < 2 ? 0 : w[idx]! - this.base;
+    this.peak = w[n - 1]! - this.base;
   }
 }

@@ -1,4 +1,5 @@
 import { DelayEstimator } from './delay-estimator.js';
+import { PullSchedule } from './jitter-buffer-pulls.js';
 import { TimeStretcher } from './time-stretch.js';
 import { WaveformSubstitutionPlc } from './waveform-plc.js';
 
@@ -55,7 +56,7 @@ export interface JitterStats {
   resets: number;
   targetDelayMs: number;
   bufferedMs: number;
-  /** Playout delay above what the target needs, at the last decode (ms). */
+  /** How long the last decoded packet's slowest covered peer was held beyond the target (ms). */
   excessDelayMs: number;
 }
 
@@ -66,6 +67,13 @@ interface Segment {
 
 /** A jump larger than this (ms of media time) means the sender restarted its clock. */
 const resetJumpMs = 5000;
+/**
+ * Hold kept beyond the target (ms): the slowest packets sit just above the quantile, and a hold
+ * drifting slowly down (sender clock skew) would otherwise linger where they come late.
+ */
+const holdGuardMs = 1;
+/** Hold a saved pull must still leave beyond what it needs, so small target changes cause no churn. */
+const accelerateMarginMs = 2;
 
 /**
  * Adaptive jitter buffer: holds packets until they are due, sizes its delay from recent arrival
@@ -90,10 +98,15 @@ export class JitterBuffer {
   private sync = new Float32Array(0);
   private syncLen = 0;
   private segments: Segment[] = [];
-  /** How far the playout delay sits above what the target needs (ms), measured at each decode. */
+  /** How long the packet being decoded was held beyond the fastest recent delay (ms). */
+  private holdMs = 0;
+  /** How far that hold sits above the target (ms). */
   private excessMs = 0;
   private stretchCooldown = 0;
   private now = 0;
+  private readonly pulls: PullSchedule;
+  /** How far the current pull came after the earliest phase the caller pulls at (ms). */
+  private pullLateMs = 0;
   /** Reused buffers for one decoded packet and one concealed frame. */
   private decoded = new Float32Array(0);
   private readonly concealed: Float32Array;
@@ -114,6 +127,7 @@ export class JitterBuffer {
     this.stretcher = new TimeStretcher(this.opts.sampleRate);
     this.concealed = new Float32Array(this.frameSamples);
     this.sync = new Float32Array(this.frameSamples * 8);
+    this.pulls = new PullSchedule(this.opts.frameMs);
   }
 
   get stats(): Readonly<JitterStats> {
@@ -168,6 +182,7 @@ export class JitterBuffer {
     const samples = new Int16Array(n);
     if (!this.started) return { samples, kind: 'silence', timestamp: null };
     this.now = nowMs;
+    this.pullLateMs = this.pulls.lateness(nowMs);
     let kind: FrameKind = 'normal';
     while (this.syncLen < n) {
       const k = this.fill();
@@ -195,15 +210,16 @@ export class JitterBuffer {
   }
 
   /**
-   * How far the playout delay of the packet about to be appended sits above what the target needs.
-   * Its first sample plays once the sync buffer (and the concealment delay) ahead of it has played;
-   * it is decoded up to one frame before that, and by then the slowest packets the target covers
-   * must have arrived: playout - media time - fastest delay - frame >= target.
+   * How far the hold of the packet being decoded sits above what the target needs. A packet is
+   * decoded by the pull that first needs it, so the slowest packets the target covers must have
+   * arrived by then: decode time - media time - fastest delay >= target. The decode time is taken
+   * at the earliest phase the caller pulls at, as a later pull may come on time. (The samples
+   * already decoded ahead of it add playout delay but no safety: see `appendDecoded`.)
    */
   private measureExcess(ext: number): void {
-    const playoutMs = this.now + ((this.syncLen + this.plc.delaySamples) / this.opts.sampleRate) * 1000;
     const mediaMs = (ext / this.opts.clockRate) * 1000;
-    this.excessMs = playoutMs - mediaMs - this.estimator.baseMs() - this.opts.frameMs - this.targetMs();
+    this.holdMs = this.now - this.pullLateMs - mediaMs - this.estimator.baseMs();
+    this.excessMs = this.holdMs - this.targetMs();
   }
 
   /** Appends at least one sample to the sync buffer; says what kind of audio it was. */
@@ -245,18 +261,39 @@ export class JitterBuffer {
     return 'concealed';
   }
 
+  /**
+   * Follows the target. Pulls come once a frame, so the hold at decode moves in whole frames: samples
+   * removed from a block first shorten the audio already decoded ahead of it (the next packet is still
+   * decoded by the same pull: less delay, same safety), and only beyond that make the next packet
+   * due a pull earlier, which the hold must afford with a margin. Below the target (and guard) one period is
+   * repeated; on silence just enough to make the next packet due a pull later, so a step never
+   * overshoots into the next acceleration.
+   */
   private appendDecoded(block: Float32Array, ts: number): FrameKind {
-    // Keep the delay between the target and the target plus half a frame (or a quarter of the target).
-    const slack = Math.max(this.opts.frameMs / 2, this.targetMs() / 4);
-    const want = this.excessMs > slack ? 'accelerate' : this.excessMs < 0 ? 'expand' : null;
-    // A pitch search costs more than the rest of a packet's path: at most one try in three packets.
+    const n = this.frameSamples;
+    const ahead = this.syncLen;
+    // Saving a pull makes the next packet due now: it must be here already (the statistics say it
+    // should be; a lone first packet or a delayed one must not be outrun).
+    const nextHere = this.packets.length > 0 && this.packets[0]!.ext === this.nextTs;
+    const spare = this.excessMs - holdGuardMs;
+    // A pull is saved only when even the slowest recent packet would still be in time: the target
+    // lets the quantile's tail come late, but once the hold covers the tail it is not given back.
+    const needMs = Math.max(this.targetMs() + holdGuardMs, this.estimator.peakMs()) + accelerateMarginMs;
+    const pullsToSpare = nextHere ? Math.floor((this.holdMs - needMs) / this.opts.frameMs) : 0;
+    const removable = ahead + Math.max(0, pullsToSpare) * n;
+    const want = spare < 0 ? 'expand' : removable >= this.stretcher.minLag ? 'accelerate' : null;
+    // A pitch search costs more than the rest of a packet's path: at most one try in three packets,
+    // except after a successful expansion (a hold below the target should reach the next pull soon).
     if (want !== null && this.stretchCooldown-- <= 0) {
       this.stretchCooldown = 2;
-      const out = want === 'accelerate' ? this.stretcher.accelerate(block) : this.stretcher.expand(block);
+      const out = want === 'accelerate' ? this.stretcher.accelerate(block, removable) : this.stretcher.expand(block, n - (ahead % n));
       if (out) {
         const ms = (Math.abs(out.length - block.length) / this.opts.sampleRate) * 1000;
         if (want === 'accelerate') this.st.acceleratedMs += ms;
-        else this.st.expandedMs += ms;
+        else {
+          this.st.expandedMs += ms;
+          this.stretchCooldown = 0;
+        }
         this.append(out, ts);
         return want === 'accelerate' ? 'accelerated' : 'expanded';
       }

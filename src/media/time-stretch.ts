@@ -10,10 +10,11 @@ const minCorrelation = 0.8;
  * follow a changing target delay without dropping or inserting whole frames).
  * `accelerate` removes one pitch period from x, `expand` repeats one; both cross-fade so the
  * waveform stays continuous. They return null when x has no usable period (the caller tries again
- * on later audio).
+ * on later audio). On silence any lag will do, so the caller may say how much it wants.
  */
 export class TimeStretcher {
-  private readonly minLag: number;
+  /** The shortest period (samples) either operation removes or repeats. */
+  readonly minLag: number;
   private readonly maxLag: number;
 
   constructor(sampleRate: number) {
@@ -21,18 +22,19 @@ export class TimeStretcher {
     this.maxLag = Math.round(sampleRate * 0.015); // 15 ms: 66 Hz
   }
 
-  private period(x: Float32Array): number {
-    const maxLag = Math.min(this.maxLag, x.length >> 1);
+  /** The period to remove or repeat: at most `limit` samples; `silentLag` on silence. */
+  private period(x: Float32Array, limit: number, silentLag: number): number {
+    const maxLag = Math.min(this.maxLag, x.length >> 1, limit);
     if (maxLag < this.minLag) return 0;
     const end = 2 * maxLag;
-    if (meanEnergy(x, 0, end) < silenceEnergy) return maxLag;
+    if (meanEnergy(x, 0, end) < silenceEnergy) return Math.max(this.minLag, Math.min(maxLag, silentLag));
     const est = findPitch(x, end, maxLag, this.minLag, maxLag);
     return est.correlation >= minCorrelation ? est.lag : 0;
   }
 
-  /** x with one pitch period removed (length x.length - P), or null. */
-  accelerate(x: Float32Array): Float32Array | null {
-    const p = this.period(x);
+  /** x with one pitch period of at most `maxLag` samples removed (length x.length - P), or null. */
+  accelerate(x: Float32Array, maxLag = Infinity): Float32Array | null {
+    const p = this.period(x, maxLag, maxLag);
     if (p === 0) return null;
     const out = new Float32Array(x.length - p);
     // Cross-fade the first period (A) into the second (B), then continue after B.
@@ -44,9 +46,9 @@ export class TimeStretcher {
     return out;
   }
 
-  /** x with one pitch period repeated (length x.length + P), or null. */
-  expand(x: Float32Array): Float32Array | null {
-    const p = this.period(x);
+  /** x with one pitch period repeated (length x.length + P), or null; `silentLag` samples on silence. */
+  expand(x: Float32Array, silentLag = Infinity): Float32Array | null {
+    const p = this.period(x, Infinity, silentLag);
     if (p === 0) return null;
     const out = new Float32Array(x.length + p);
     out.set(x.subarray(0, p), 0);

@@ -85,11 +85,13 @@ test('scenario: 40 ± 20 ms jitter with 2 % loss gives under 1 % late loss', () 
 });
 
 for (const ppm of [100, -100]) {
-  test(`scenario: ${ppm} ppm sender clock skew for 10 minutes stays within ±20 ms of target`, () => {
+  test(`scenario: ${ppm} ppm sender clock skew for 10 minutes keeps the hold between the target and a pull above it`, () => {
     const r = runScenario({ durationMs: 600_000, delay: (_i, rnd) => 30 + 10 * rnd(), skewPpm: ppm, seed: 3 });
     const settled = r.levels.filter((l) => l.t > 10_000);
     for (const l of settled) {
-      assert.ok(l.excess >= -20 && l.excess <= 20, `at ${l.t} ms the delay is ${l.excess.toFixed(1)} ms off target ${l.target.toFixed(1)}`);
+      // Pulls come every 20 ms, so the hold at decode can sit up to a frame (plus the 1 ms guard and
+      // the 2 ms margin a saved pull must leave) above the target; it is never let below it.
+      assert.ok(l.excess >= 0 && l.excess <= 23, `at ${l.t} ms the hold is ${l.excess.toFixed(1)} ms off target ${l.target.toFixed(1)}`);
     }
     const st = r.jb.stats;
     assert.equal(st.late, 0, 'late packets');

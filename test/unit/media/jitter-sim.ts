@@ -1,5 +1,6 @@
 import { JitterBuffer, type JitterBufferOptions } from '../../../src/media/jitter-buffer.js';
 import { prng } from '../../support/prng.js';
+import { ManualClock } from '../../../src/util/index.js';
 
 export { prng };
 
@@ -101,4 +102,56 @@ export function runScenario(s: Scenario): ScenarioResult {
     if (frames % 50 === 0) levels.push({ t, buffered: jb.stats.bufferedMs, target: jb.stats.targetDelayMs, excess: jb.stats.excessDelayMs });
   }
   return { sent, lostInNetwork, late: jb.stats.late, concealed, frames, meanAddedDelayMs: sum / count, maxAddedDelayMs: max, levels, jb };
+}
+
+export interface ClockedRun {
+  durationMs: number;
+  /** When packet k reaches the buffer (ms on the clock). */
+  arrival: (k: number) => number;
+  /** When the caller pulls frame n (ms on the clock); must increase with n. */
+  pull: (n: number) => number;
+  rate?: number;
+  /** Voiced test signal, or digital silence with a little noise (what a muted microphone sends). */
+  signal?: 'voiced' | 'silent';
+  /** Called after every pull. */
+  onPull?: (nowMs: number, jb: JitterBuffer) => void;
+}
+
+/**
+ * Sender, network and audio callback as timers on a ManualClock (a push and a pull due at the same
+ * moment: the push first). Returns, per packet played from the buffer, how long after its arrival its
+ * first sample went out (pull time plus its offset in the frame).
+ */
+export function runOnClock(r: ClockedRun): { jb: JitterBuffer; held: { at: number; ms: number }[] } {
+  const rate = r.rate ?? 8000;
+  const fs = rate / 50;
+  const clock = new ManualClock(0);
+  const jb = new JitterBuffer({ sampleRate: rate, decode: decodeL16 });
+  const rnd = prng(11);
+  const arrivals: number[] = [];
+  for (let k = 0; k * 20 < r.durationMs; k++) {
+    const at = r.arrival(k);
+    arrivals.push(at);
+    const pcm = r.signal === 'silent' ? Int16Array.from({ length: fs }, () => Math.round((rnd() - 0.5) * 8)) : voiced(fs, k * fs, rate);
+    const packet = { sequenceNumber: k, timestamp: 100_000 + k * fs, payload: Buffer.from(pcm.buffer) };
+    clock.setTimer(at, () => jb.push(packet, clock.now()));
+  }
+  const held: { at: number; ms: number }[] = [];
+  const pullAt = (n: number): void => {
+    clock.setTimer(r.pull(n) - clock.now(), () => {
+      const now = clock.now();
+      const f = jb.pull(now);
+      if (f.timestamp !== null) {
+        // The packet whose first sample falls in this frame, if one does.
+        const k = Math.ceil((f.timestamp - 100_000) / fs);
+        const offset = 100_000 + k * fs - f.timestamp;
+        if (k >= 0 && offset < fs) held.push({ at: now, ms: now + (offset / rate) * 1000 - arrivals[k]! });
+      }
+      r.onPull?.(now, jb);
+      if (r.pull(n + 1) < r.durationMs) pullAt(n + 1);
+    });
+  };
+  pullAt(0);
+  clock.advance(r.durationMs);
+  return { jb, held };
 }

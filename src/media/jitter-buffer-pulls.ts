@@ -1,0 +1,38 @@
+/** Pulls remembered when finding the earliest phase the caller pulls at (1 s of 20 ms frames). */
+const windowPulls = 50;
+/** A pause longer than this many frames (hold, a stalled device) starts the schedule afresh. */
+const restartFrames = 5;
+
+/**
+ * The caller's pull schedule as the jitter buffer sees it. Pulls should come every frame, but timers
+ * and audio callbacks bunch them: a packet must be in by the earliest phase the caller pulls at, not
+ * by whenever this pull happened to come. `lateness` says how far a pull sits behind that phase
+ * (the smallest of `now - frames * frameMs` over the last second), at most one frame.
+ */
+export class PullSchedule {
+  private readonly frameMs: number;
+  private readonly offsets = new Float64Array(windowPulls);
+  private pulls = 0;
+  private originMs = 0;
+  private lastMs = Number.NaN;
+
+  constructor(frameMs: number) {
+    this.frameMs = frameMs;
+  }
+
+  /** Records a pull at `nowMs`; returns how late it came against the earliest recent phase (ms). */
+  lateness(nowMs: number): number {
+    // NaN on the first pull fails the comparison too.
+    if (!(nowMs - this.lastMs <= restartFrames * this.frameMs)) {
+      this.pulls = 0;
+      this.originMs = nowMs;
+    }
+    this.lastMs = nowMs;
+    const offset = nowMs - this.originMs - this.pulls * this.frameMs;
+    this.offsets[this.pulls % windowPulls] = offset;
+    this.pulls++;
+    let earliest = offset;
+    for (let i = Math.min(this.pulls, windowPulls) - 1; i >= 0; i--) earliest = Math.min(earliest, this.offsets[i]!);
+    return Math.min(this.frameMs, offset - earliest);
+  }
+}
