@@ -13,6 +13,9 @@ export class PullSchedule {
   private readonly frameMs: number;
   private readonly offsets = new Float64Array(windowPulls);
   private pulls = 0;
+  /** The smallest offset in the window and the pull that gave it (rescanned once it leaves). */
+  private earliest = 0;
+  private earliestPull = 0;
   private originMs = 0;
   private lastMs = Number.NaN;
 
@@ -30,9 +33,21 @@ export class PullSchedule {
     this.lastMs = nowMs;
     const offset = nowMs - this.originMs - this.pulls * this.frameMs;
     this.offsets[this.pulls % windowPulls] = offset;
+    if (this.pulls === 0 || offset <= this.earliest) {
+      this.earliest = offset;
+      this.earliestPull = this.pulls;
+    } else if (this.pulls - this.earliestPull >= windowPulls) {
+      this.earliest = offset;
+      this.earliestPull = this.pulls;
+      for (let i = 1; i < windowPulls; i++) {
+        const o = this.offsets[(this.pulls - i) % windowPulls]!;
+        if (o < this.earliest) {
+          this.earliest = o;
+          this.earliestPull = this.pulls - i;
+        }
+      }
+    }
     this.pulls++;
-    let earliest = offset;
-    for (let i = Math.min(this.pulls, windowPulls) - 1; i >= 0; i--) earliest = Math.min(earliest, this.offsets[i]!);
-    return Math.min(this.frameMs, offset - earliest);
+    return Math.min(this.frameMs, offset - this.earliest);
   }
 }
