@@ -15,6 +15,7 @@ import {
   describeEnd, endedNormally, Phone, sendDtmf, sessionCapabilities, wavSource, type AccountSettings, type Call, type CallAudioSource,
 } from '../phone/index.js';
 import { ReceivedAudioFile } from './received-audio-file.js';
+import { warmUpCallPath } from './warm-up.js';
 
 const USER_AGENT = 'Handset/0.1.0';
 /** `cn` adds RFC 3389 comfort noise: silence is sent as CN packets when the peer lists CN too. */
@@ -150,6 +151,8 @@ export async function headlessPhone(command: string, values: Values, io: Command
   if (account) phoneOptions.account = account;
   const phone = new Phone(phoneOptions);
   const local = stack.localAddress('udp');
+  // Compiles the INVITE/180/200/ACK path now, not while the peer waits for our 200 or ACK.
+  warmUpCallPath(codecs);
   emit('ready', { address: `${local.host.includes(':') ? `[${local.host}]` : local.host}:${local.port}`, transport: kind ?? 'udp' });
 
   /** Recordings still being finished: `close` waits for them. */
