@@ -11,10 +11,10 @@ function editEntry(msg: SipMessage, id: HeaderId, name: string, value: string): 
   return [id | EDITED, edits.length - 1, 0, bytes.length];
 }
 
-function changed(msg: SipMessage, id: HeaderId): void {
+function changed(msg: SipMessage, id: HeaderId, at?: number): void {
   msg.edits ??= [];
   msg.wire = undefined;
-  msg.invalidate();
+  msg.invalidate(at);
   if (id === HeaderId.CSeq) {
     const i = msg.indexOf(HeaderId.CSeq);
     if (i >= 0) {
@@ -33,11 +33,27 @@ export function setHeader(msg: SipMessage, name: HeaderId | string, value: strin
   const id = typeof name === 'string' ? headerIdOf(name) : name;
   const spelled = SipMessage.nameFor(name);
   const first = msg.indexOf(name);
+  if (first >= 0 && replaceInPlace(msg, name, id, spelled, first, values)) return;
   removeHeader(msg, name);
   const at = first < 0 ? msg.headerCount : first;
   const fresh = values.flatMap((v) => editEntry(msg, id, spelled, v));
   msg.h.splice(at * 4, 0, ...fresh);
   changed(msg, id);
+}
+
+/**
+ * `setHeader` when the header has as many lines as `values`, one after another from `first`
+ * (stamping received/rport on Via): they are replaced where they are, so every other field keeps
+ * its index and its parsed value.
+ */
+function replaceInPlace(msg: SipMessage, name: HeaderId | string, id: HeaderId, spelled: string, first: number, values: readonly string[]): boolean {
+  const n = values.length;
+  if (n === 0) return false;
+  for (let k = 1; k < n; k++) if (msg.indexOf(name, first + k) !== first + k) return false;
+  if (msg.indexOf(name, first + n) >= 0) return false;
+  for (let k = 0; k < n; k++) msg.h.splice((first + k) * 4, 4, ...editEntry(msg, id, spelled, values[k]!));
+  changed(msg, id, first);
+  return true;
 }
 
 /** Adds a header line: `top` puts it before the first line of that header (Via, Route), else last. */

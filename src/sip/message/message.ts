@@ -75,7 +75,8 @@ export class SipMessage {
   private typed: unknown[] | undefined = undefined;
   /** @internal start line and header section as text (see headerText) */
   text: string | undefined = undefined;
-  private uriValue: Uri | null | undefined = undefined;
+  /** @internal the parsed Request-URI (null: does not parse), filled on first read or by validateMessage */
+  uriValue: Uri | null | undefined = undefined;
   /** @internal */ bodyBytes: Buffer | undefined = undefined;
 
   constructor(buf: Buffer, isRequest: boolean, method: string, status: number, cseq: number) {
@@ -285,9 +286,10 @@ export class SipMessage {
     return this.text;
   }
 
-  /** @internal drops caches after an edit */
-  invalidate(): void {
-    this.typed = undefined;
+  /** @internal drops caches after an edit; `at`: only field `at` changed (the others kept their index) */
+  invalidate(at?: number): void {
+    if (at !== undefined && this.typed !== undefined) this.typed[at] = undefined;
+    else this.typed = undefined;
     this.callIdText = undefined;
   }
 

@@ -46,6 +46,7 @@ export function validateMessage(msg: SipMessage, options?: ValidateOptions): Mal
     const text = msg.requestUriText;
     const uri = parseUri(text);
     if (!uri.ok) return reject(msg, `Request-URI: ${uri.error}`, msg.uriStart, 400, 'Bad Request-URI');
+    msg.uriValue = uri.value; // the Request-URI getter reads it without parsing again
     const scheme = uri.value.scheme.toLowerCase();
     if (!(options?.uriSchemes ?? defaultSchemes).includes(scheme)) {
       return reject(msg, `unsupported Request-URI scheme "${uri.value.scheme}"`, msg.uriStart, 416, 'Unsupported URI Scheme');

@@ -306,7 +306,8 @@ export class SipStack {
     // event records the arrival: fall back to the arrival being handled.
     const arrival = this.servers.get(tx.id) ?? this.pendingArrival;
     if (arrival === undefined) return;
-    const dest = responseDestination(message.topVia ?? tx.request.topVia!, arrival);
+    // Responses copy the request's Via lines (§8.2.6.2): its top Via, read once, serves them all.
+    const dest = responseDestination(tx.request.topVia ?? message.topVia!, arrival);
     void this.wire.send(dest, bytes).then((r) => {
       if (!r.ok && !this.closed) {
         this.stats.sendFailures++;

@@ -105,3 +105,23 @@ test('createRequest and createResponse (RFC 3261 §8.2.6.2)', () => {
   assert.equal(ok.has('Timestamp'), false);
   assert.throws(() => createRequest({ method: 'OPTIONS', uri: 'sip:a@b', headers: [['Via', 'x\r\ny']] }), /CR\/LF/);
 });
+
+test('setHeader with as many lines in place (Via stamping) keeps the other fields\' parsed values; other shapes still read right', () => {
+  const m = parse('INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 4 INVITE\r\nContact: <sip:a@10.0.0.1>\r\n\r\n');
+  const from = m.get(HeaderId.From);
+  const contact = m.get(HeaderId.Contact);
+  assert.equal(m.topVia?.host, 'a');
+  setHeader(m, HeaderId.Via, ['SIP/2.0/UDP a;branch=z9hG4bK1;received=10.0.0.9', 'SIP/2.0/UDP b;branch=z9hG4bK2']);
+  assert.equal(m.get(HeaderId.From), from);
+  assert.equal(m.get(HeaderId.Contact), contact);
+  assert.equal(m.topVia?.params.get('received'), '10.0.0.9');
+  assert.equal(m.branch, 'z9hG4bK1');
+  assert.equal(m.fromTag, '1');
+  assert.match(serializeMessage(m).toString(), /^INVITE sip:b@h SIP\/2\.0\r\nVia: SIP\/2\.0\/UDP a;branch=z9hG4bK1;received=10\.0\.0\.9\r\nVia: SIP\/2\.0\/UDP b;branch=z9hG4bK2\r\nFrom: /);
+  // Fewer lines: the table shifts, every value is read again.
+  setHeader(m, HeaderId.Via, 'SIP/2.0/UDP c;branch=z9hG4bK3');
+  assert.deepEqual(m.headerAll(HeaderId.Via), ['SIP/2.0/UDP c;branch=z9hG4bK3']);
+  assert.equal(m.get(HeaderId.Contact)?.contacts[0]?.uri.scheme, 'sip');
+  assert.equal(m.header(HeaderId.Contact), '<sip:a@10.0.0.1>');
+  assert.equal(m.cseq, 4);
+});
