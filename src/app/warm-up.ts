@@ -5,8 +5,10 @@
 import type { AudioCodec } from '../codecs/index.js';
 import { applyAnswer, createAnswer, createOffer, parseSdp, serializeSdp, type LocalCapabilities } from '../sdp/index.js';
 import {
-  createRequest, createResponse, HeaderId, parseMessage, serializeMessage, validateMessage, type HeaderLines, type SipMessage,
+  buildAckForNon2xx, createRequest, createResponse, Dialog, HeaderId, parseMessage, serializeMessage, TransactionTable, validateMessage,
+  type HeaderLines, type SipMessage,
 } from '../sip/index.js';
+import { ManualClock, SystemClock } from '../util/index.js';
 
 const local: LocalCapabilities = {
   address: '127.0.0.1', port: 4000, srtp: 'off',
@@ -56,14 +58,39 @@ export function warmUpCallPath(codecs: readonly AudioCodec[]): void {
   const answer = createAnswer(parsedOffer.value, { ...local, port: 4002 });
   if (!answer.ok) return;
   const contact: HeaderLines = [['Contact', '<sip:up@127.0.0.1:5060>']];
-  received(createResponse(invite, 180, undefined, { toTag: 'w2', headers: contact }));
+  const ringing = received(createResponse(invite, 180, undefined, { toTag: 'w2', headers: contact }));
   const ok = received(createResponse(invite, 200, undefined, {
     toTag: 'w2', headers: [...contact, ['Content-Type', 'application/sdp']], body: serializeSdp(answer.value.answer),
   }));
   const parsedAnswer = parseSdp(ok.body);
   if (parsedAnswer.ok) applyAnswer(offer, parsedAnswer.value);
+  transactions(invite, ringing, ok);
+  // The caller's ACK for the 2xx (RFC 3261 §13.2.2.4), built from its dialog.
+  Dialog.fromUacResponse(invite, ok)?.createRequest({ method: 'ACK', via: 'SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bKwarm2;rport', cseq: 1 });
   const inDialog: HeaderLines = [common[0]!, common[1]!, common[2]!, ['To', ok.header(HeaderId.To)!], common[4]!];
   received(createRequest({ method: 'ACK', uri: 'sip:up@127.0.0.1:5060', headers: [...inDialog, ['CSeq', '1 ACK']] }));
   const bye = received(createRequest({ method: 'BYE', uri: 'sip:up@127.0.0.1:5060', headers: [...inDialog, ['CSeq', '2 BYE']] }));
   received(createResponse(bye, 200));
+}
+
+/** Both INVITE transactions through a table on a manual clock; one real timer set and cleared. */
+function transactions(invite: SipMessage, ringing: SipMessage, ok: SipMessage): void {
+  const table = new TransactionTable<SipMessage>({ clock: new ManualClock(), buildAck: buildAckForNon2xx, trying: (r) => createResponse(r, 100), onEvent: () => {} });
+  table.sendRequest(invite, false);
+  table.receiveResponse(ringing);
+  table.receiveResponse(ok);
+  const created: { tx?: Parameters<typeof table.respond>[0] } = {};
+  const server = new TransactionTable<SipMessage>({
+    clock: new ManualClock(), buildAck: buildAckForNon2xx, trying: (r) => createResponse(r, 100),
+    onEvent: (e) => void (e.type === 'request' && (created.tx = e.transaction)),
+  });
+  server.receiveRequest(invite, false);
+  if (created.tx !== undefined) {
+    server.respond(created.tx, ringing);
+    server.respond(created.tx, ok);
+  }
+  table.dispose();
+  server.dispose();
+  const clock = new SystemClock();
+  clock.clearTimer(clock.setTimer(1000, () => {}));
 }
