@@ -9,9 +9,10 @@ async function listen(values: Record<string, string | boolean | undefined>, io: 
   const h = await headlessPhone('listen', values, io, undefined);
   if (typeof h === 'number') return h;
   h.phone.on('incoming', (call) => {
-    h.emit('incoming', { call: call.id, from: call.remoteUri });
     h.drive(call);
+    // Answered before the event line is written: the 200 leaves first (a stdout write takes time).
     if (values['auto-answer'] === true) call.answer();
+    h.emit('incoming', { call: call.id, from: call.remoteUri });
   });
   h.phone.on('refused', (r) => h.emit('refused', { from: r.from, source: r.source, status: r.status, reason: r.reason }));
   if (!(await registered(h, io, 'listen'))) {

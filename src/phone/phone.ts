@@ -303,13 +303,17 @@ export class Phone extends EventEmitter<PhoneEvents> {
       this.emit('incoming', call);
       return;
     }
+    // A call answered at once (a listener answering in its handler, auto-answer after 0 ms) gets
+    // its 200 as the first response: no 180 before it (RFC 3261 §13.3.1.1, ringing is optional).
+    this.emit('incoming', call);
+    const ring = decision?.kind === 'ring' ? decision : undefined;
+    if (ring?.autoAnswerMs === 0 && call.state === 'ringing') call.answer();
+    if (call.state !== 'ringing') return;
     const plan = tonePlanFor(this.options.toneRegion ?? 'us') ?? tonePlans.us;
     const waiting = this.activeCalls.some((x) => x !== call && x.state === 'active');
     if (waiting) this.playCallWaiting(plan.tones.callWaiting);
     if (account?.settings.earlyMediaRingback) call.ring({ earlyMedia: toneSource(plan.tones.ringback) });
     else call.ring();
-    this.emit('incoming', call);
-    const ring = decision?.kind === 'ring' ? decision : undefined;
     if (ring?.autoAnswerMs !== undefined) {
       this.options.clock.setTimer(ring.autoAnswerMs, () => call.state === 'ringing' && call.answer());
     }

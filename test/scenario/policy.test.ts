@@ -144,4 +144,8 @@ test('auto-answer: configured, and by Call-Info answer-after only from a trusted
   const third = await dial(mallory, 'sip:bob@192.0.2.20');
   await w.run(200);
   assert.equal(third.state, 'active', 'configured auto-answer');
+  // Answered at once: the 200 is its first response. The two that rang first got their 180s.
+  const from = (p: { from: { address: string } }) => p.from.address === '192.0.2.20';
+  assert.equal(w.sip.log.filter((p) => from(p) && p.text.startsWith('SIP/2.0 180')).length, 2);
+  assert.equal(third.state, 'active');
 });
