@@ -6,6 +6,7 @@ import { loadavg } from 'node:os';
 import { findBinary, freePort, makeTempDir, removeTempDir } from '../test/support/peers/env.js';
 import { startPeerProcess } from '../test/support/peers/process.js';
 import { cpuSeconds, rssKiB, type Callee } from './calls-uas.js';
+import { sleep } from '../test/support/wait.js';
 
 export interface LoadRun {
   exitCode: number | string;
@@ -32,7 +33,6 @@ export interface LoadOptions {
   during?: (pid: number) => Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One bounded sipp uac run against `ua`. */
 export async function sippLoad(ua: Callee, o: LoadOptions): Promise<LoadRun> {

@@ -12,10 +12,10 @@ import { parseUri, Registration, SipStack, StreamFramer, type SipUri } from '../
 import { SystemClock } from '../src/util/index.js';
 import { startKamailio, kamailioAvailable, type Kamailio } from '../test/support/peers/kamailio.js';
 import { baresipAvailable, startBaresip } from '../test/support/peers/baresip.js';
+import { sleep } from '../test/support/wait.js';
 
 const RUNS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function rssKiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -23,6 +23,7 @@ import { findBinary, removeTempDir } from '../test/support/peers/env.js';
 import { startSippUas } from '../test/support/peers/sipp.js';
 import { OnsetDetector, latencySummary, pairDelays, quantile } from './ui-latency-stats.js';
 import { SIPP_MEDIA_UAS, startRtpMarkerEndpoint, wallNow } from './ui-rtp-endpoint.js';
+import { sleep, until } from '../test/support/wait.js';
 
 const MEASURE_MS = 15_000;
 /** A marker every 300 ms each way: well above any delay measured, so each pairs with its own. */
@@ -82,10 +83,6 @@ function observingUpgrade(stamps: EngineStamps): (req: IncomingMessage, socket: 
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 export interface CallLatency {
   captureToRtp: number[];

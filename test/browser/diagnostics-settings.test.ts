@@ -14,6 +14,7 @@ import { skipUnless, removeTempDir } from '../support/peers/env.js';
 import { startBaresip } from '../support/peers/baresip.js';
 import { startKamailio } from '../support/peers/kamailio.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir } from './support/chromium.js';
+import { sleep, until } from '../support/wait.js';
 
 const skip = chromiumMissing();
 const skipBaresip = chromiumMissing() ?? skipUnless('baresip', 'sox');
@@ -25,10 +26,6 @@ let phone: Phone;
 let engine: PhoneHandsetEngine;
 let dir: string;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 before(async () => {
   if (skip) return;

@@ -15,6 +15,7 @@ import { startBaresip } from '../support/peers/baresip.js';
 import { startKamailio } from '../support/peers/kamailio.js';
 import { makeToneWav, measureToneInWav } from '../support/peers/audio.js';
 import { buildUi, chromiumMissing, launchChromium, openHandset, readTap, soxWav, startServer, startTap, tempDir } from './support/chromium.js';
+import { sleep, until } from '../support/wait.js';
 
 const skip = chromiumMissing() ?? skipUnless('baresip', 'sox');
 const skipKamailio = chromiumMissing() ?? skipUnless('baresip', 'sox', 'kamailio', 'kamcmd', 'openssl');
@@ -26,10 +27,6 @@ let engine: PhoneHandsetEngine;
 let dir: string;
 let baresipTone: string;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 before(async () => {
   if (skip) return;

@@ -9,9 +9,9 @@ import { startBaresip } from '../../support/peers/baresip.js';
 import { makeToneWav, measureToneInWav } from '../../support/peers/audio.js';
 import { detectTone } from '../../../src/media/index.js';
 import { attendedTransfer, blindTransfer, startPhone, toneSource, type Call, type Phone } from '../../../src/phone/index.js';
+import { sleep } from '../../support/wait.js';
 
 const skip = skipUnless('baresip', 'sox');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function phone(t: { after(fn: () => unknown): void }): Promise<Phone> {
   const p = await startPhone();

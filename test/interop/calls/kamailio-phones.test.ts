@@ -7,9 +7,9 @@ import { skipUnless } from '../../support/peers/env.js';
 import { startKamailio } from '../../support/peers/kamailio.js';
 import { detectTone } from '../../../src/media/index.js';
 import { blindTransfer, Conference, sendDtmf, setHold, startPhone, toneSource, type Call, type Phone } from '../../../src/phone/index.js';
+import { sleep } from '../../support/wait.js';
 
 const skip = skipUnless('kamailio', 'kamcmd', 'openssl');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The last `ms` of audio a call received. */
 function ears(call: Call): { last(ms: number): Int16Array } {

@@ -6,12 +6,12 @@ import { skipUnless } from '../../support/peers/env.js';
 import { runSipp, startSippUas } from '../../support/peers/sipp.js';
 import { startPhone, sendDtmf, setHold, type Call, type CallEnd, type Phone } from '../../../src/phone/index.js';
 import { uacHoldInfoUpdate, uacOfferless, uacScanner, uas183PrackInfoHold, uasCancelRace, uasGlare491, uasRedirect, uacRequire100rel } from './sipp-call-scenarios.js';
+import { sleep } from '../../support/wait.js';
 
 const skip = skipUnless('sipp');
 
 const addressOf = (p: Phone): string => `127.0.0.1:${p.options.stack.localAddress('udp').port}`;
 const ended = (c: Call): Promise<CallEnd> => c.whenEnded();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function phoneFor(t: { after(fn: () => unknown): void }, account?: NonNullable<Parameters<typeof startPhone>[0]>['account']): Promise<Phone> {
   const phone = await startPhone(account ? { account } : {});

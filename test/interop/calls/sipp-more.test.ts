@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { makeTempDir, removeTempDir, skipUnless } from '../../support/peers/env.js';
 import { runSipp, sippFixture, startSippUas } from '../../support/peers/sipp.js';
 import { sendDtmf, startPhone, type Call, type Phone } from '../../../src/phone/index.js';
+import { sleep } from '../../support/wait.js';
 
 const skip = skipUnless('sipp');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const addressOf = (p: Phone): string => `127.0.0.1:${p.options.stack.localAddress('udp').port}`;
 const answered = (c: Call): Promise<void> => new Promise((r) => (c.state === 'active' ? r() : c.once('answered', () => r())));
 

@@ -7,12 +7,9 @@ import { PhoneHandsetEngine } from '../../../src/app/phone-engine.js';
 import { startPhone, toneSource, type Call } from '../../../src/phone/index.js';
 import { detectTone } from '../../../src/media/index.js';
 import { runEngineCommand } from '../../../src/ui/index.js';
+import { sleep, until } from '../../support/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(10)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 function toneFrame(freq: number, at: number, n = 320, rate = 16000): Int16Array {
   const f = new Int16Array(n);

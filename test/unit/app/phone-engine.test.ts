@@ -10,12 +10,9 @@ import { CallAudioBridge, SampleFifo } from '../../../src/app/phone-engine-audio
 import { startPhone, toneSource, type Call, type Phone } from '../../../src/phone/index.js';
 import { detectTone, parseWav } from '../../../src/media/index.js';
 import { runEngineCommand, type HandsetState } from '../../../src/ui/index.js';
+import { sleep, until } from '../../support/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(10)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
 
 function addressOf(p: Phone): string {
   const a = p.options.stack.localAddress('udp');
