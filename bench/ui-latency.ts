@@ -7,14 +7,13 @@
 // The engine runs the echo test with no delay (each mic frame answered by itself).
 // Then the real call path (bench/ui-call-latency.ts): capture → RTP sent and RTP received →
 // rendered, each against the 40 ms target.
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { LocalHandsetEngine } from '../src/app/local-engine.js';
-import { createWsUpgrade } from '../src/app/ws-upgrade.js';
-import { AUDIO_FRAME_SAMPLES, parseAudioFrame, runEngineCommand, type SocketChannel } from '../src/ui/index.js';
+import { runEngineCommand } from '../src/ui/index.js';
 import { latencySummary } from './ui-latency-stats.js';
 import { measureCallLatency } from './ui-call-latency.js';
-import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir, type PageGlobals } from '../test/browser/support/chromium.js';
+import {
+  buildUi, chromiumMissing, launchChromium, micObservingUpgrade, openHandset, soxWav, startServer, tempDir, type PageGlobals,
+} from '../test/browser/support/chromium.js';
 
 const MEASURE_MS = 6000;
 
@@ -26,27 +25,8 @@ export async function run(): Promise<void> {
   }
   buildUi();
   const pageToEngine: number[] = [];
-  const base = createWsUpgrade();
   // Observe microphone frames as the engine receives them, without changing the server.
-  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<SocketChannel> => {
-    const channel = await base(req, socket, head);
-    return {
-      ...channel,
-      get bufferedAmount() {
-        return channel.bufferedAmount;
-      },
-      send: (d) => channel.send(d),
-      close: (c, r) => channel.close(c, r),
-      onClose: (l) => channel.onClose(l),
-      onMessage: (listener) => channel.onMessage((data, binary) => {
-        if (binary) {
-          const f = parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES);
-          if (f.ok) pageToEngine.push(performance.timeOrigin + performance.now() - f.value.timeMs);
-        }
-        listener(data, binary);
-      }),
-    };
-  };
+  const upgrade = micObservingUpgrade((f) => pageToEngine.push(performance.timeOrigin + performance.now() - f.timeMs));
   const engine = new LocalHandsetEngine();
   const server = await startServer(engine, upgrade);
   const wav = soxWav(tempDir('bench'), 'tone.wav', ['synth', String(MEASURE_MS / 1000 + 4), 'sine', '440']);

@@ -3,13 +3,10 @@
 // the engine as a loud burst and comes back rendered, within the 40 ms the page may add.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { LocalHandsetEngine } from '../../src/app/local-engine.js';
-import { createWsUpgrade } from '../../src/app/ws-upgrade.js';
-import { AUDIO_FRAME_SAMPLES, parseAudioFrame, runEngineCommand, type HandsetServer, type SocketChannel } from '../../src/ui/index.js';
-import { buildUi, chromiumMissing, launchChromium, openHandset, soxWav, startServer, tempDir } from './support/chromium.js';
+import { runEngineCommand, type HandsetServer } from '../../src/ui/index.js';
+import { buildUi, chromiumMissing, launchChromium, micObservingUpgrade, openHandset, soxWav, startServer, tempDir } from './support/chromium.js';
 
 const skip = chromiumMissing();
 const EVERY = 15;
@@ -30,23 +27,7 @@ const log = (page: Page): Promise<ReturnType<LatencyHooks['latency']>> => page.e
 before(async () => {
   if (skip) return;
   buildUi();
-  const base = createWsUpgrade();
-  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<SocketChannel> => {
-    const channel = await base(req, socket, head);
-    return {
-      get bufferedAmount() {
-        return channel.bufferedAmount;
-      },
-      send: (d) => channel.send(d),
-      close: (c, r) => channel.close(c, r),
-      onClose: (l) => channel.onClose(l),
-      onMessage: (listener) => channel.onMessage((data, binary) => {
-        const f = binary ? parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES) : undefined;
-        if (f?.ok) micPeaks.push(f.value.samples.reduce((m, s) => Math.max(m, Math.abs(s)), 0));
-        listener(data, binary);
-      }),
-    };
-  };
+  const upgrade = micObservingUpgrade((f) => micPeaks.push(f.samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
   engine = new LocalHandsetEngine();
   server = await startServer(engine, upgrade);
   browser = await launchChromium(soxWav(tempDir('latency-hooks'), 'silence.wav', ['synth', '20', 'sine', '440', 'vol', '0']));

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createWsUpgrade } from '../../../src/app/ws-upgrade.js';
-import { startHandsetServer, type HandsetEngine, type HandsetServer, type WebSocketUpgrade } from '../../../src/ui/index.js';
+import {
+  AUDIO_FRAME_SAMPLES, parseAudioFrame, startHandsetServer, type AudioFrame, type HandsetEngine, type HandsetServer, type SocketChannel, type WebSocketUpgrade,
+} from '../../../src/ui/index.js';
 import { repoRoot } from '../../support/paths.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -42,6 +44,29 @@ export function soxWav(dir: string, name: string, effects: string[], rate = 1600
 
 export async function startServer(engine: HandsetEngine, upgrade: WebSocketUpgrade = createWsUpgrade()): Promise<HandsetServer> {
   return startHandsetServer({ engine, token: randomBytes(32).toString('base64url'), staticDir: join(repoRoot(), 'build/ui'), port: 0, upgrade });
+}
+
+/** The UI's WebSocket upgrade, showing each microphone frame the page sends to `onFrame` before the engine gets it. */
+export function micObservingUpgrade(onFrame: (frame: AudioFrame) => void): WebSocketUpgrade {
+  const base = createWsUpgrade();
+  return async (req, socket, head): Promise<SocketChannel> => {
+    const channel = await base(req, socket, head);
+    return {
+      get bufferedAmount() {
+        return channel.bufferedAmount;
+      },
+      send: (d) => channel.send(d),
+      close: (c, r) => channel.close(c, r),
+      onClose: (l) => channel.onClose(l),
+      onMessage: (listener) => channel.onMessage((data, binary) => {
+        if (binary) {
+          const f = parseAudioFrame(data, 0, AUDIO_FRAME_SAMPLES);
+          if (f.ok) onFrame(f.value);
+        }
+        listener(data, binary);
+      }),
+    };
+  };
 }
 
 export async function launchChromium(micWav?: string, extraArgs: string[] = []): Promise<Browser> {
