@@ -1,5 +1,5 @@
 // The diagnostics view's SIP ladder and the settings view acting on the running phone, from the
-// page in Chromium: the ladder of a call to another Handset holds its INVITE / 100 / 180 / 200 /
+// page in Chromium: the ladder of a call to another Handset holds its INVITE / 180 / 200 /
 // ACK / BYE rows (Call-ID taken at the callee); codec order and SRTP saved in the page change the
 // offer baresip receives on the next call, with no restart; a transport chosen there re-registers
 // the account over it at kamailio.
@@ -58,7 +58,7 @@ const inOrder = (rows: readonly string[], want: readonly string[]): boolean => {
   return i === want.length;
 };
 
-test('Diagnostics: after a call to another Handset the ladder of its Call-ID shows INVITE, 100, 180, 200, ACK, BYE, 200, and RTP statistics showed during the call', { skip, timeout: 30_000 }, async () => {
+test('Diagnostics: after a call to another Handset the ladder of its Call-ID shows INVITE, 180, 200, ACK, BYE, 200, and RTP statistics showed during the call', { skip, timeout: 30_000 }, async () => {
   const bob = await startPhone({ host: '127.0.0.1' });
   const atBob: SipTraceEntry[] = [];
   bob.options.stack.onTrace((e) => atBob.push(e));
@@ -78,7 +78,8 @@ test('Diagnostics: after a call to another Handset the ladder of its Call-ID sho
     const invite = atBob.find((e) => e.direction === 'in' && e.firstLine === 'INVITE');
     assert.ok(invite, 'bob received the INVITE');
     const ladder = page.locator(`#view-diagnostics table.ladder[data-call-id="${invite.callId}"]`);
-    const expected = ['INVITE sent', '100 Trying received', '180 Ringing received', '200 OK received', 'ACK sent', 'BYE sent', '200 OK received'];
+    // A 100 Trying may be absent: a callee whose 180 leaves at once sends none (RFC 3261 §17.2.1).
+    const expected = ['INVITE sent', '180 Ringing received', '200 OK received', 'ACK sent', 'BYE sent', '200 OK received'];
     let rows: string[] = [];
     for (const end = Date.now() + 5000; !inOrder(rows, expected) && Date.now() < end; await sleep(100)) {
       rows = await ladder.locator('tr[data-summary]').evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-summary')} ${tr.querySelector('.wire')!.classList.contains('sent') ? 'sent' : 'received'}`));
