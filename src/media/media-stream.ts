@@ -294,6 +294,11 @@ export class MediaStream extends EventEmitter<MediaStreamEvents> {
     }
   }
 
+  /** RTP packets taken in so far (read every frame by the inactivity clock: no stats object built). */
+  get packetsReceived(): number {
+    return this.counters.packetsReceived;
+  }
+
   getStats(): MediaStreamStats {
     const stats = this.source.stats;
     return {

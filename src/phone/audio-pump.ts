@@ -137,7 +137,7 @@ export class AudioPump {
       this.recorder.remote(remote, rate);
     }
     if (this.detector) for (const e of this.detector.process(remote)) if (e.type === 'start') this.onInbandDigit(e.digit);
-    const received = this.host.stream?.getStats().packetsReceived ?? this.lastPacketCount;
+    const received = this.host.stream?.packetsReceived ?? this.lastPacketCount;
     if (received !== this.lastPacketCount) {
       this.lastPacketCount = received;
       this.lastPacketAt = this.clock.now();
