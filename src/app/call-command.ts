@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command, CommandIO } from '../cli/index.js';
 import { createNetTransport, type TransportKind } from '../net/index.js';
-import { bareHost, parseUri, SipStack, StreamFramer, type SipUri } from '../sip/index.js';
+import { bareHost, hostForUri, parseUri, SipStack, StreamFramer, type SipUri } from '../sip/index.js';
 import { SystemClock } from '../util/index.js';
 import { comfortNoiseCodec, pcmaCodec, pcmuCodec, type AudioCodec } from '../codecs/index.js';
 import { bindUdpPort } from '../media/index.js';
@@ -153,7 +153,7 @@ export async function headlessPhone(command: string, values: Values, io: Command
   const local = stack.localAddress('udp');
   // Compiles the INVITE/180/200/ACK path now, not while the peer waits for our 200 or ACK.
   warmUpCallPath(codecs);
-  emit('ready', { address: `${local.host.includes(':') ? `[${local.host}]` : local.host}:${local.port}`, transport: kind ?? 'udp' });
+  emit('ready', { address: `${hostForUri(local.host)}:${local.port}`, transport: kind ?? 'udp' });
 
   /** Recordings still being finished: `close` waits for them. */
   const finishing: Promise<void>[] = [];

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { CommandIO } from '../cli/index.js';
 import { createNetTransport, type TlsClientPolicy, type TransportKind } from '../net/index.js';
-import { bareHost, parseUri, Registration, SipStack, StreamFramer, type RegistrationEvent, type SipUri } from '../sip/index.js';
+import { bareHost, hostForUri, parseUri, Registration, SipStack, StreamFramer, type RegistrationEvent, type SipUri } from '../sip/index.js';
 import { SystemClock } from '../util/index.js';
 
 const transports: readonly TransportKind[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
@@ -52,7 +52,7 @@ async function localAddressToward(name: string): Promise<string | undefined> {
   });
 }
 
-const hostPort = (address: string, port: number): string => `${address.includes(':') ? `[${address}]` : address}:${port}`;
+const hostPort = (address: string, port: number): string => `${hostForUri(address)}:${port}`;
 
 function describe(e: RegistrationEvent): string {
   switch (e.type) {

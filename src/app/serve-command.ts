@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli/index.js';
+import { hostForUri } from '../sip/index.js';
 import { DEFAULT_UI_PORT, loadOrCreateToken, PortInUseError, startHandsetServer } from '../ui/index.js';
 import { defaultDataDir } from './data-dir.js';
 import { ArgumentError, headlessOptions, headlessPhone } from './call-command.js';
@@ -67,7 +68,7 @@ export const serveCommand: Command = {
       return 1;
     }
     const account = h.phone.account ? `account ${h.phone.account.settings.aor}` : 'no account (direct calls: dial sip:user@host)';
-    io.stdout.write(`Handset is running on ${server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ')} port ${server.port}.\nOpen ${server.openUrl}\nSIP on ${sipAddress}, ${account}; dial *43 for the echo test.\n`);
+    io.stdout.write(`Handset is running on ${server.addresses.map(hostForUri).join(' and ')} port ${server.port}.\nOpen ${server.openUrl}\nSIP on ${sipAddress}, ${account}; dial *43 for the echo test.\n`);
     await untilInterrupted();
     await server.close();
     await engine.close();

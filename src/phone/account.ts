@@ -1,7 +1,7 @@
 // An account: address of record, credentials, registration (sip/ua Registration) and the
 // settings that decide what happens to an incoming call: scanner defense, DND, forwarding,
 // auto-answer (configured, or asked for by trusted Call-Info / Alert-Info headers).
-import { HeaderId, isSipUri, parseUri, Registration, type RegistrationEvent, type SipMessage, type SipStack, type SipUri } from '../sip/index.js';
+import { bareHost, HeaderId, isSipUri, parseUri, Registration, type RegistrationEvent, type SipMessage, type SipStack, type SipUri } from '../sip/index.js';
 import type { TransportKind } from '../net/index.js';
 
 export interface AccountSettings {
@@ -160,7 +160,7 @@ export class Account {
   }
 }
 
-const bare = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase();
+const bare = (host: string): string => bareHost(host).toLowerCase();
 
 /**
  * Auto-answer asked for by headers: Call-Info `;answer-after=N` (seconds, draft-ietf-sipping-

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Clock } from '../util/index.js';
-import { HeaderId, parseUri, type IncomingRequest, type RegistrationEvent, type SipStack } from '../sip/index.js';
+import { HeaderId, hostForUri, parseUri, type IncomingRequest, type RegistrationEvent, type SipStack } from '../sip/index.js';
 import type { AudioCodec } from '../codecs/index.js';
 import type { DatagramPort } from '../media/index.js';
 import type { SrtpPolicy } from '../sdp/index.js';
@@ -107,7 +107,7 @@ export class Phone extends EventEmitter<PhoneEvents> {
     // the account, refuses scanners before any session exists (no ring, no history row).
     this.unsubscribe.push(stack.onRequest((incoming) => this.guard(incoming)));
     const local = stack.localAddress('udp');
-    const base: ConstructorParameters<typeof AccountLines>[0] = { stack, identity: options.identity ?? `<sip:handset@${hostText(local.host)}>` };
+    const base: ConstructorParameters<typeof AccountLines>[0] = { stack, identity: options.identity ?? `<sip:handset@${hostForUri(local.host)}>` };
     if (options.prack) base.prack = options.prack;
     if (options.sessionTimer !== undefined) base.sessionTimer = options.sessionTimer;
     if (options.locate) base.locate = options.locate;
@@ -359,7 +359,6 @@ export class Phone extends EventEmitter<PhoneEvents> {
 /** How long the call-waiting tone plays over the active call. */
 const CALL_WAITING_TONE_MS = 3000;
 
-const hostText = (h: string): string => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
 
 function fromOf(req: IncomingRequest['request']): string {
   const f = req.get(HeaderId.From);

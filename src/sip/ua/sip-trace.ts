@@ -4,6 +4,7 @@
 // nobody listens.
 import type { Destination, Endpoint, Transport, TransportKind } from '../../net/index.js';
 import { parseMessage, type SipMessage } from '../message/index.js';
+import { hostForUri } from '../transport/index.js';
 
 export interface SipTraceEntry {
   /** The stack's clock (monotonic ms). */
@@ -21,11 +22,9 @@ export interface SipTraceEntry {
 
 export type SipTraceListener = (entry: SipTraceEntry) => void;
 
-const hostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
-
 export function traceEntry(direction: 'in' | 'out', msg: SipMessage, peer: Endpoint | Destination, time: number): SipTraceEntry {
   return {
-    time, direction, transport: peer.transport, remote: hostPort('address' in peer ? peer.address : peer.host, peer.port),
+    time, direction, transport: peer.transport, remote: `${hostForUri('address' in peer ? peer.address : peer.host)}:${peer.port}`,
     firstLine: msg.isRequest ? msg.method : `${msg.status} ${msg.reason}`, callId: msg.callId, cseq: `${msg.cseq} ${msg.method}`,
   };
 }
